@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: Apache-2.0
+# One Makefile builds libcommon.a, the three tools, the unit tests and the test
+# root filesystem. Sources are found by wildcard: a new .c file under common/ or
+# tools/<tool>/ is built without touching this file.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DESTDIR ?=
+BUILD ?= build
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+PKGS := jansson libcap libseccomp
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wimplicit-fallthrough -Wundef
+ifeq ($(SANITIZE),1)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANLD := -fsanitize=address,undefined
+else
+OPT := -O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+SANLD :=
+endif
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(OPT) -fstack-protector-strong -fPIE \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lcap -lseccomp)
+
+TOOLS := specgen nsinit nsenter-lite
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+ROOTFS := $(BUILD)/rootfs
+
+define tool_rules
+$(1)_SRC := $$(wildcard tools/$(1)/*.c)
+$(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/%.o)
+$$(BUILD)/$(1): $$($(1)_OBJ) $$(BUILD)/libcommon.a
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+
+.PHONY: all deps install uninstall check check-unit check-bats check-asan lint demo \
+	bench fuzz rootfs clean
+
+all: $(TOOLS:%=$(BUILD)/%)
+
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcommon.a $(LIBS)
+
+-include $(COMMON_OBJ:.o=.d) $(foreach t,$(TOOLS),$($(t)_OBJ:.o=.d))
+
+# Installs the Debian packages the build and the tests need, only when missing.
+deps:
+	@tests/helpers/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(TOOLS:%=$(BUILD)/%) $(DESTDIR)$(BINDIR)/
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+
+# A busybox root filesystem for containers, from Debian's busybox-static.
+rootfs: $(ROOTFS)/bin/busybox
+$(ROOTFS)/bin/busybox: tests/helpers/mkrootfs.sh
+	tests/helpers/mkrootfs.sh $(ROOTFS)
+
+# The README's test command: dependencies, build, unit tests and every bats suite,
+# ending with "N passed, N failed".
+check: deps
+	$(MAKE) all $(UNIT_BIN) rootfs
+	BUILD=$(BUILD) tests/run.sh
+
+check-unit: all $(UNIT_BIN)
+	BUILD=$(BUILD) tests/run.sh --unit-only
+
+check-bats: all rootfs
+	BUILD=$(BUILD) tests/run.sh --bats-only
+
+# The same tests built with AddressSanitizer and UBSan.
+check-asan: deps
+	$(MAKE) BUILD=build-asan SANITIZE=1 all \
+		$(UNIT_SRC:%.c=build-asan/%) build-asan/rootfs/bin/busybox
+	BUILD=build-asan UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/run.sh
+
+lint:
+	@tests/helpers/lint.sh
+
+demo: deps
+	$(MAKE) all rootfs
+	BUILD=$(BUILD) tests/helpers/demo.sh
+
+bench: all rootfs
+	BUILD=$(BUILD) tests/bench/run.sh
+
+fuzz:
+	BUILD=build-fuzz tests/fuzz/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The caller-owned error value every fallible function fills. */
+#pragma once
+
+#include <stddef.h>
+
+#define CT_ERR_MSG_MAX 512
+
+/*
+ * Fixed size on purpose: filling it never allocates, and nsinit's child can
+ * send it whole over the sync socket. errnum is 0 when no syscall failed.
+ */
+struct ct_err {
+	int errnum;
+	char msg[CT_ERR_MSG_MAX];
+};
+
+/* Sets errnum and the message; always returns -1 so callers can `return ct_err_set(...)`. */
+int ct_err_set(struct ct_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Puts "<context>: " in front of the message; keeps errnum; returns -1. */
+int ct_err_wrap(struct ct_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Clears the error (errnum 0, empty message). */
+void ct_err_clear(struct ct_err *err);
+
+/*
+ * Formats "<msg>: <strerror(errnum)>" (or just msg when errnum is 0) into buf
+ * and returns buf.
+ */
+const char *ct_err_str(const struct ct_err *err, char *buf, size_t size);

@@ -1,0 +1,76 @@
+#!/bin/bash
+# Runs the C unit tests and every bats suite, and ends with one line
+# "N passed, N failed, N skipped" counted from their TAP output.
+#
+# As root, the whole run happens in a private mount namespace (nothing a test
+# mounts can reach the host) and inside a cgroup made for this run below our
+# own in every hierarchy, which is removed at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+mode=all
+case ${1:-} in
+--unit-only) mode=unit ;;
+--bats-only) mode=bats ;;
+esac
+
+if [[ $(id -u) -eq 0 && -z ${CT_TEST_ISOLATED:-} ]]; then
+	export CT_TEST_ISOLATED=1
+	exec unshare --mount --propagation private -- "$0" "$@"
+fi
+
+# shellcheck source=tests/helpers/cgroup-sandbox.bash
+source tests/helpers/cgroup-sandbox.bash
+if [[ $(id -u) -eq 0 && -z ${CT_TEST_CGROUP:-} ]]; then
+	cgroup_sandbox_enter || { echo "run: cannot make the test cgroup" >&2; exit 1; }
+	trap cgroup_sandbox_leave EXIT
+fi
+
+log=$(mktemp /tmp/ct-tests.XXXXXX)
+passed=0
+failed=0
+skipped=0
+
+tally() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "*"# skip"* | "ok "*"# SKIP"*) skipped=$((skipped + 1)) ;;
+		"ok "*) passed=$((passed + 1)) ;;
+		"not ok "*) failed=$((failed + 1)) ;;
+		esac
+	done
+}
+
+if [[ $mode != bats ]]; then
+	for t in "$BUILD"/tests/unit/test_*; do
+		[[ -x $t ]] || continue
+		echo "# unit: ${t##*/}"
+		"$t" >"$log" 2>&1
+		rc=$?
+		tally <"$log"
+		if [[ $rc -ne 0 ]] && ! grep -q '^not ok' "$log"; then
+			echo "not ok - ${t##*/} exited $rc"
+			failed=$((failed + 1))
+		fi
+	done
+fi
+
+if [[ $mode != unit ]]; then
+	mapfile -t suites < <(find tests -name '*.bats' -not -path '*/cases/*' | sort)
+	if [[ ${#suites[@]} -gt 0 ]]; then
+		bats --tap "${suites[@]}" >"$log" 2>&1
+		rc=$?
+		tally <"$log"
+		if [[ $rc -ne 0 ]] && ! grep -q '^not ok' "$log"; then
+			echo "not ok - bats exited $rc"
+			failed=$((failed + 1))
+		fi
+	fi
+fi
+rm -f "$log"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 && $((passed + skipped)) -gt 0 ]]
