@@ -13,11 +13,21 @@ int ct_caps_from_name(const char *name);
 /* True when name is a capability the kernel or libcap knows (for validation). */
 bool ct_caps_is_known(const char *name);
 
+/* The NULL-terminated list of the names this file knows, in number order (static). */
+const char *const *ct_caps_names(void);
+
 /*
- * Applies bounding, then permitted/effective/inheritable, then ambient, as the
- * container's process needs them after the switch to its uid. Unknown names
- * are skipped; for each one warn(name) is called when warn is not NULL.
- * caps NULL drops every capability.
+ * Sets the calling process's capabilities: bounding set dropped to the listed
+ * one, then permitted/effective/inheritable, then ambient, as the container's
+ * process needs them after the switch to its uid (ct_procattr_set_user keeps
+ * the permitted set across setuid; this raises effective to permitted first,
+ * because dropping from the bounding set needs CAP_SETPCAP effective).
+ * Unknown names, and names the running kernel lacks, are skipped; for each
+ * one warn(name) is called once when warn is not NULL. caps NULL drops every
+ * capability. An effective capability that is not permitted, or an ambient
+ * one not both permitted and inheritable, is refused (errnum 0) before
+ * anything changes. EPERM: the caller lacks CAP_SETPCAP or asks for a
+ * capability it does not hold.
  */
 int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *name),
 		  struct ct_err *err);

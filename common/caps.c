@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Setting the five capability sets of the calling process from the spec, through libcap. */
+#include "common/caps.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sys/capability.h>
+
+#include "common/cleanup.h"
+#include "common/err.h"
+#include "common/spec.h"
+
+/* Capability numbers fit in one 64-bit mask: the kernel defines 41 today. */
+#define CAPS_MASK_BITS 64
+
+struct caps_masks {
+	uint64_t bounding;
+	uint64_t permitted;
+	uint64_t effective;
+	uint64_t inheritable;
+	uint64_t ambient;
+};
+
+static bool is_set(uint64_t mask, cap_value_t cap)
+{
+	return (mask >> cap) & 1;
+}
+
+/* The name of cap for a message; libcap knows names newer than our code does. */
+static void cap_name(cap_value_t cap, char *buf, size_t size)
+{
+	char *name = cap_to_name(cap);
+
+	snprintf(buf, size, "%s", name ? name : "?");
+	cap_free(name);
+}
+
+/* True when name already appeared before position (list, idx) among the five lists. */
+static bool seen_before(const struct ct_strv *lists[], size_t list, size_t idx, const char *name)
+{
+	for (size_t l = 0; l <= list; l++) {
+		size_t end = l == list ? idx : lists[l]->n;
+
+		for (size_t i = 0; i < end; i++)
+			if (strcmp(lists[l]->v[i], name) == 0)
+				return true;
+	}
+
+	return false;
+}
+
+/*
+ * Turns the five name lists into masks. A name libcap does not know, or one
+ * the running kernel does not have (a newer capability on an older kernel),
+ * is reported once and skipped: the spec lets configs list capabilities for
+ * the newest kernels, and refusing them would break portable configs.
+ */
+static void caps_to_masks(const struct ct_capabilities *caps, cap_value_t max,
+			  void (*warn)(const char *name), struct caps_masks *ret)
+{
+	const struct ct_strv *lists[] = {&caps->bounding, &caps->permitted, &caps->effective,
+					 &caps->inheritable, &caps->ambient};
+	uint64_t *masks[] = {&ret->bounding, &ret->permitted, &ret->effective, &ret->inheritable,
+			     &ret->ambient};
+
+	memset(ret, 0, sizeof(*ret));
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *name = lists[l]->v[i];
+			int cap = ct_caps_from_name(name);
+
+			if (cap < 0 || cap >= max || cap >= CAPS_MASK_BITS) {
+				if (warn && !seen_before(lists, l, i, name))
+					warn(name);
+				continue;
+			}
+			*masks[l] |= UINT64_C(1) << cap;
+		}
+	}
+}
+
+/*
+ * After a switch to a non-zero uid with PR_SET_KEEPCAPS the permitted set is
+ * kept but the effective one is empty; dropping from the bounding set needs
+ * CAP_SETPCAP effective, so raise effective to permitted first.
+ */
+static int raise_effective(cap_value_t max, struct ct_err *err)
+{
+	cleanup_cap cap_t cur = cap_get_proc();
+
+	if (!cur)
+		return ct_err_set(err, errno, "read capabilities");
+	for (cap_value_t c = 0; c < max; c++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(cur, c, CAP_PERMITTED, &v) < 0)
+			return ct_err_set(err, errno, "read capability %d", c);
+		if (cap_set_flag(cur, CAP_EFFECTIVE, 1, &c, v) < 0)
+			return ct_err_set(err, errno, "raise capability %d", c);
+	}
+	if (cap_set_proc(cur) < 0)
+		return ct_err_set(err, errno, "raise effective capabilities");
+
+	return 0;
+}
+
+static int drop_bounding(uint64_t keep, cap_value_t max, struct ct_err *err)
+{
+	for (cap_value_t c = 0; c < max; c++) {
+		char name[64];
+
+		if (is_set(keep, c) || cap_get_bound(c) <= 0)
+			continue;
+		if (cap_drop_bound(c) < 0) {
+			cap_name(c, name, sizeof(name));
+			return ct_err_set(err, errno, "drop '%s' from the bounding set", name);
+		}
+	}
+
+	return 0;
+}
+
+/* Refuses a capability in sub but not in super with a message naming it. */
+static int check_subset(uint64_t sub, uint64_t super, const char *what, struct ct_err *err)
+{
+	for (cap_value_t c = 0; c < CAPS_MASK_BITS; c++) {
+		char name[64];
+
+		if (!is_set(sub, c) || is_set(super, c))
+			continue;
+		cap_name(c, name, sizeof(name));
+		return ct_err_set(err, 0, "capability '%s' is %s", name, what);
+	}
+
+	return 0;
+}
+
+static int set_pei(const struct caps_masks *m, cap_value_t max, struct ct_err *err)
+{
+	cleanup_cap cap_t want = cap_init();
+
+	if (!want)
+		return ct_err_set(err, errno, "allocate capability set");
+	for (cap_value_t c = 0; c < max; c++) {
+		if (is_set(m->permitted, c) && cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) < 0)
+			return ct_err_set(err, errno, "set capability %d", c);
+		if (is_set(m->effective, c) && cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
+			return ct_err_set(err, errno, "set capability %d", c);
+		if (is_set(m->inheritable, c) &&
+		    cap_set_flag(want, CAP_INHERITABLE, 1, &c, CAP_SET) < 0)
+			return ct_err_set(err, errno, "set capability %d", c);
+	}
+	if (cap_set_proc(want) < 0)
+		return ct_err_set(err, errno, "set permitted, effective and inheritable capabilities");
+
+	return 0;
+}
+
+static int set_ambient(uint64_t ambient, cap_value_t max, struct ct_err *err)
+{
+	/* A kernel without ambient capabilities (before 4.3) is fine as long as none are asked. */
+	if (cap_reset_ambient() < 0 && ambient)
+		return ct_err_set(err, errno, "clear ambient capabilities");
+	for (cap_value_t c = 0; c < max; c++) {
+		char name[64];
+
+		if (!is_set(ambient, c))
+			continue;
+		if (cap_set_ambient(c, CAP_SET) < 0) {
+			cap_name(c, name, sizeof(name));
+			return ct_err_set(err, errno, "raise ambient capability '%s'", name);
+		}
+	}
+
+	return 0;
+}
+
+int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *name),
+		  struct ct_err *err)
+{
+	static const struct ct_capabilities none;
+	cap_value_t max = cap_max_bits();
+	struct caps_masks m;
+
+	caps_to_masks(caps ? caps : &none, max, warn, &m);
+
+	/*
+	 * The kernel would refuse these with a bare EPERM from capset or
+	 * PR_CAP_AMBIENT_RAISE; say which capability is at fault instead.
+	 */
+	if (check_subset(m.effective, m.permitted, "effective but not permitted", err) < 0 ||
+	    check_subset(m.ambient, m.permitted & m.inheritable,
+			 "ambient but not both permitted and inheritable", err) < 0)
+		return ct_err_wrap(err, "apply capabilities");
+
+	/* Bounding first: it needs CAP_SETPCAP, which the next step may drop. */
+	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, max, err) < 0)
+		return ct_err_wrap(err, "apply capabilities");
+	if (set_pei(&m, max, err) < 0)
+		return ct_err_wrap(err, "apply capabilities");
+	/* Ambient last: the kernel only keeps an ambient cap that is permitted and inheritable. */
+	if (set_ambient(m.ambient, max, err) < 0)
+		return ct_err_wrap(err, "apply capabilities");
+
+	return 0;
+}
