@@ -445,6 +445,24 @@ const char *ct_ns_type_name(enum ct_ns_type type);
 /* The namespace entry of that type, or NULL. */
 const struct ct_namespace *ct_spec_find_ns(const struct ct_spec *spec, enum ct_ns_type type);
 
+/* Builds an empty spec (ociVersion CT_OCI_VERSION, no doc) for filling by hand. NULL on ENOMEM. */
+struct ct_spec *ct_spec_new(void);
+
+/*
+ * Appends a copy of s to a string list, keeping it NULL-terminated. Returns
+ * -1 (ENOMEM) on allocation failure, leaving the list unchanged.
+ */
+int ct_strv_push(struct ct_strv *sv, const char *s);
+
+/* Frees every string and the array, leaving an absent list ({NULL, 0}). */
+void ct_strv_free(struct ct_strv *sv);
+
+/* The value of key in a map, or NULL. */
+const char *ct_kvs_get(const struct ct_kvs *kvs, const char *key);
+
+/* Sets key to a copy of value (replacing an existing one). -1 on ENOMEM. */
+int ct_kvs_set(struct ct_kvs *kvs, const char *key, const char *value);
+
 /* The OCI state (state.json), as `nsinit state` prints it and hooks read it. */
 struct ct_state {
 	char *oci_version;
@@ -457,6 +475,105 @@ struct ct_state {
 	json_t *doc; /* unknown keys, kept */
 };
 
+/*
+ * Parses state.json text: ct_json_parse + ct_validate_doc(CT_DOC_STATE) + the
+ * model. Returns NULL when diags holds an error. Unknown keys stay in doc.
+ */
 struct ct_state *ct_state_parse(const char *buf, size_t len, struct ct_diags *diags);
+
+/* Fills a state from a parsed document; takes a reference on doc. NULL when diags holds an error.
+ */
+struct ct_state *ct_state_from_json(json_t *doc, struct ct_diags *diags);
+
+/* The original document (or a new one when doc is NULL) with the model's fields. NULL on ENOMEM. */
 json_t *ct_state_to_json(const struct ct_state *state);
+
 void ct_state_free(struct ct_state *state);
+
+/*
+ * The runtime's features (features.json, `nsinit features`). Booleans that
+ * may be absent carry a has_<field> flag; absent objects are NULL.
+ */
+struct ct_feature_toggle {
+	bool has_enabled;
+	bool enabled;
+};
+
+struct ct_features_cgroup {
+	bool has_v1;
+	bool v1;
+	bool has_v2;
+	bool v2;
+	bool has_systemd;
+	bool systemd;
+	bool has_systemd_user;
+	bool systemd_user;
+	bool has_rdma;
+	bool rdma;
+};
+
+struct ct_features_seccomp {
+	bool has_enabled;
+	bool enabled;
+	struct ct_strv actions;
+	struct ct_strv operators;
+	struct ct_strv archs;
+	struct ct_strv known_flags;
+	struct ct_strv supported_flags;
+};
+
+struct ct_features_intel_rdt {
+	bool has_enabled;
+	bool enabled;
+	bool has_schemata;
+	bool schemata;
+};
+
+struct ct_features_mount_extensions {
+	struct ct_feature_toggle *idmap;
+};
+
+struct ct_features_memory_policy {
+	struct ct_strv modes;
+	struct ct_strv flags;
+};
+
+struct ct_features_linux {
+	struct ct_strv namespaces;
+	struct ct_strv capabilities;
+	struct ct_features_cgroup *cgroup;
+	struct ct_features_seccomp *seccomp;
+	struct ct_feature_toggle *apparmor;
+	struct ct_feature_toggle *selinux;
+	struct ct_features_intel_rdt *intel_rdt;
+	struct ct_features_mount_extensions *mount_extensions;
+	struct ct_feature_toggle *net_devices;
+	struct ct_features_memory_policy *memory_policy;
+};
+
+struct ct_features {
+	char *oci_version_min;
+	char *oci_version_max;
+	struct ct_strv hooks;
+	struct ct_strv mount_options;
+	struct ct_kvs annotations;
+	struct ct_strv potentially_unsafe_config_annotations;
+	struct ct_features_linux *linux_;
+	json_t *doc; /* unknown keys, kept; NULL for a features object built by hand */
+};
+
+/*
+ * Parses features.json text: ct_json_parse + ct_validate_doc(CT_DOC_FEATURES)
+ * + the model. Returns NULL when diags holds an error.
+ */
+struct ct_features *ct_features_parse(const char *buf, size_t len, struct ct_diags *diags);
+
+/* Fills features from a parsed document; takes a reference on doc. NULL when diags holds an error.
+ */
+struct ct_features *ct_features_from_json(json_t *doc, struct ct_diags *diags);
+
+/* The original document with every known field replaced by the model's value. New reference; NULL
+ * on ENOMEM. */
+json_t *ct_features_to_json(const struct ct_features *features);
+
+void ct_features_free(struct ct_features *features);
