@@ -21,3 +21,13 @@ bool ct_seccomp_action_known(const char *name);
 bool ct_seccomp_op_known(const char *name);
 bool ct_seccomp_arch_known(const char *name);
 bool ct_seccomp_flag_known(const char *name);
+
+enum ct_seccomp_name_kind {
+	CT_SECCOMP_ACTIONS,
+	CT_SECCOMP_OPERATORS,
+	CT_SECCOMP_ARCHS,
+	CT_SECCOMP_FLAGS,
+};
+
+/* The NULL-terminated list of known names of one kind (static, never freed). */
+const char *const *ct_seccomp_names(enum ct_seccomp_name_kind kind);
