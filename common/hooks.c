@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Running the spec's hooks: state on stdin, args, env, timeout, output captured. */
+#include "common/hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/err.h"
+#include "common/spec.h"
+
+static const char *const stage_names[CT_HOOK_STAGE_COUNT] = {
+	[CT_HOOK_PRESTART] = "prestart",
+	[CT_HOOK_CREATE_RUNTIME] = "createRuntime",
+	[CT_HOOK_CREATE_CONTAINER] = "createContainer",
+	[CT_HOOK_START_CONTAINER] = "startContainer",
+	[CT_HOOK_POSTSTART] = "poststart",
+	[CT_HOOK_POSTSTOP] = "poststop",
+};
+
+static const struct ct_hook_list empty_list;
+
+const char *ct_hook_stage_name(enum ct_hook_stage stage)
+{
+	return (unsigned)stage < CT_HOOK_STAGE_COUNT ? stage_names[stage] : NULL;
+}
+
+const struct ct_hook_list *ct_hooks_stage(const struct ct_hooks *hooks, enum ct_hook_stage stage)
+{
+	if (!hooks)
+		return &empty_list;
+	switch (stage) {
+	case CT_HOOK_PRESTART:
+		return &hooks->prestart;
+	case CT_HOOK_CREATE_RUNTIME:
+		return &hooks->create_runtime;
+	case CT_HOOK_CREATE_CONTAINER:
+		return &hooks->create_container;
+	case CT_HOOK_START_CONTAINER:
+		return &hooks->start_container;
+	case CT_HOOK_POSTSTART:
+		return &hooks->poststart;
+	case CT_HOOK_POSTSTOP:
+		return &hooks->poststop;
+	case CT_HOOK_STAGE_COUNT:
+		break;
+	}
+	return &empty_list;
+}
+
+/* The state goes through a memfd, so a hook that never reads stdin cannot block us. */
+static int state_memfd(const char *state_json, struct ct_err *err)
+{
+	cleanup_close int fd = memfd_create("hook-state", MFD_CLOEXEC);
+	size_t len = strlen(state_json);
+	const char *p = state_json;
+
+	if (fd < 0)
+		return ct_err_set(err, errno, "memfd_create");
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ct_err_set(err, errno, "write hook state");
+		p += n;
+		len -= (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return ct_err_set(err, errno, "rewind hook state");
+
+	return steal_fd(&fd);
+}
+
+/* In the forked child: only async-signal-safe calls until execve. */
+static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd)
+{
+	static char *const empty_env[] = {NULL};
+	char *argv_default[] = {hook->path, NULL};
+	char *const *argv = hook->args.v && hook->args.n ? hook->args.v : argv_default;
+	char *const *envp = hook->env.v ? hook->env.v : empty_env;
+	sigset_t all;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		_exit(127);
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	execve(hook->path, argv, envp);
+	_exit(127);
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void flush_lines(char *buf, size_t *len, bool all, const char *path,
+			void (*output)(const char *, const char *))
+{
+	char *start = buf, *nl;
+
+	while ((nl = memchr(start, '\n', *len - (size_t)(start - buf)))) {
+		*nl = '\0';
+		if (output)
+			output(path, start);
+		start = nl + 1;
+	}
+	*len -= (size_t)(start - buf);
+	memmove(buf, start, *len);
+	if ((all || *len == 4095) && *len > 0) {
+		buf[*len] = '\0';
+		if (output)
+			output(path, buf);
+		*len = 0;
+	}
+}
+
+/* Reads the hook's output until it exits or the deadline passes; returns 1 on timeout. */
+static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char *path,
+		      void (*output)(const char *, const char *))
+{
+	struct timespec deadline;
+	char buf[4096];
+	size_t len = 0;
+	bool out_open = true;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout;
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
+					{.fd = out_open ? out_fd : -1, .events = POLLIN}};
+		long left = timeout > 0 ? ms_left(&deadline) : -1;
+		int n;
+
+		if (timeout > 0 && left <= 0) {
+			kill(pid, SIGKILL);
+			flush_lines(buf, &len, true, path, output);
+			return 1;
+		}
+		n = poll(pfd, 2, (int)left);
+		if (n < 0 && errno != EINTR)
+			return 0;
+		if (n > 0 && out_open && (pfd[1].revents & (POLLIN | POLLHUP))) {
+			ssize_t r = read(out_fd, buf + len, sizeof(buf) - 1 - len);
+
+			if (r <= 0)
+				out_open = false;
+			else
+				len += (size_t)r;
+			flush_lines(buf, &len, false, path, output);
+		}
+		if (n > 0 && (pfd[0].revents & POLLIN) && !out_open)
+			break;
+		if (n > 0 && (pfd[0].revents & POLLIN) && !(pfd[1].revents & POLLIN))
+			break;
+	}
+	flush_lines(buf, &len, true, path, output);
+	return 0;
+}
+
+static int run_one(const struct ct_hook *hook, const char *state_json,
+		   void (*output)(const char *, const char *), struct ct_err *err)
+{
+	cleanup_close int in_fd = state_memfd(state_json, err);
+	cleanup_close int pidfd = -1;
+	int pipefd[2];
+	int status = 0, timed_out;
+	pid_t pid;
+
+	if (in_fd < 0)
+		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return ct_err_set(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ct_err_set(err, errno, "fork");
+	}
+	if (pid == 0)
+		exec_hook(hook, in_fd, pipefd[1]);
+	close(pipefd[1]);
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {
+		int saved = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(pipefd[0]);
+		return ct_err_set(err, saved, "pidfd_open");
+	}
+	timed_out = watch_hook(pid, pidfd, pipefd[0], hook->has_timeout ? hook->timeout : 0,
+			       hook->path, output);
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+
+	if (timed_out)
+		return ct_err_set(err, ETIMEDOUT, "hook '%s' killed after %d s timeout", hook->path,
+				  hook->timeout);
+	if (WIFSIGNALED(status))
+		return ct_err_set(err, 0, "hook '%s' killed by signal %d", hook->path,
+				  WTERMSIG(status));
+	if (WEXITSTATUS(status) == 127 && access(hook->path, X_OK) < 0)
+		return ct_err_set(err, errno, "run hook '%s'", hook->path);
+	if (WEXITSTATUS(status) != 0)
+		return ct_err_set(err, 0, "hook '%s' exited with status %d", hook->path,
+				  WEXITSTATUS(status));
+
+	return 0;
+}
+
+int ct_hooks_run(const struct ct_hook_list *list, const char *stage, const char *state_json,
+		 void (*output)(const char *path, const char *line), struct ct_err *err)
+{
+	for (size_t i = 0; list && i < list->n; i++) {
+		if (run_one(&list->v[i], state_json, output, err) < 0)
+			return ct_err_wrap(err, "%s hook %zu", stage, i);
+	}
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The namespace table (spec name, /proc name, clone flag) and joining by path. */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/spec.h"
+
+struct ct_err;
+
+struct ct_ns_info {
+	enum ct_ns_type type;
+	const char *proc_name; /* the file under /proc/PID/ns */
+	int clone_flag;
+};
+
+/* One row per enum ct_ns_type, in the order namespaces are joined (user first). */
+extern const struct ct_ns_info ct_ns_table[CT_NS_COUNT];
+
+const struct ct_ns_info *ct_ns_info(enum ct_ns_type type);
+
+/*
+ * Opens a namespace file and checks with NS_GET_NSTYPE that it is a
+ * namespace of that type: errnum EINVAL with "not a NAME namespace" else.
+ */
+int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err);
+
+/* setns on an fd from ct_ns_open. */
+int ct_ns_join(int fd, enum ct_ns_type type, const char *path, struct ct_err *err);
+
+/* The inode of /proc/PID/ns/NAME (identifies the namespace). */
+int ct_ns_inode(pid_t pid, enum ct_ns_type type, uint64_t *ret_ino, struct ct_err *err);
