@@ -2,6 +2,7 @@
 /* Setting the five capability sets of the calling process from the spec, through libcap. */
 #include "common/caps.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,13 +29,15 @@ static bool is_set(uint64_t mask, cap_value_t cap)
 	return (mask >> cap) & 1;
 }
 
-/* The name of cap for a message; libcap knows names newer than our code does. */
+/* The spec's spelling of cap ("CAP_CHOWN") for a message; libcap gives "cap_chown". */
 static void cap_name(cap_value_t cap, char *buf, size_t size)
 {
 	char *name = cap_to_name(cap);
 
 	snprintf(buf, size, "%s", name ? name : "?");
 	cap_free(name);
+	for (char *p = buf; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
 }
 
 /* True when name already appeared before position (list, idx) among the five lists. */
@@ -144,16 +147,19 @@ static int set_pei(const struct caps_masks *m, cap_value_t max, struct ct_err *e
 	if (!want)
 		return ct_err_set(err, errno, "allocate capability set");
 	for (cap_value_t c = 0; c < max; c++) {
-		if (is_set(m->permitted, c) && cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) < 0)
+		if (is_set(m->permitted, c) &&
+		    cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) < 0)
 			return ct_err_set(err, errno, "set capability %d", c);
-		if (is_set(m->effective, c) && cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
+		if (is_set(m->effective, c) &&
+		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
 			return ct_err_set(err, errno, "set capability %d", c);
 		if (is_set(m->inheritable, c) &&
 		    cap_set_flag(want, CAP_INHERITABLE, 1, &c, CAP_SET) < 0)
 			return ct_err_set(err, errno, "set capability %d", c);
 	}
 	if (cap_set_proc(want) < 0)
-		return ct_err_set(err, errno, "set permitted, effective and inheritable capabilities");
+		return ct_err_set(err, errno,
+				  "set permitted, effective and inheritable capabilities");
 
 	return 0;
 }
