@@ -3,18 +3,50 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct ct_err;
 struct ct_seccomp;
+struct json_t;
 
 /*
- * Loads the filter as the last step before execve. Syscall names this
+ * Builds linux.seccomp into a filter and loads it into the calling thread
+ * (all threads with SECCOMP_FILTER_FLAG_TSYNC), as the last step before
+ * execve; sc NULL loads nothing. Every spec action, errnoRet (EPERM when
+ * absent), argument conditions (different arguments ANDed in one rule,
+ * several on the same argument one rule each, ORed), architectures (the
+ * native one always stays), and flags. A rule whose action equals the
+ * default action is dropped (it changes nothing). Syscall names this
  * libseccomp does not know are skipped, each reported through warn when not
- * NULL. With listenerPath set, the notify fd is returned in *ret_listener_fd
- * (else -1) for the caller to send to the listener.
+ * NULL. Errors (errnum EINVAL, nothing loaded): unknown action, operator,
+ * architecture or flag, errnoRet on an action without one, argument index
+ * above 5, SCMP_ACT_NOTIFY as default action or without listenerPath.
+ * no_new_privs is not set here (process.noNewPrivileges is the caller's):
+ * without it the caller needs CAP_SYS_ADMIN, else the kernel's EACCES.
+ * With SCMP_ACT_NOTIFY rules, *ret_listener_fd is the notify fd (the
+ * caller's, close-on-exec), else -1: pass it to ct_seccomp_send_listener.
+ * A process that makes a notified syscall blocks until an agent answers, so
+ * keep the runtime's own syscalls after this call off the NOTIFY list.
  */
 int ct_seccomp_load(const struct ct_seccomp *sc, void (*warn)(const char *name),
 		    int *ret_listener_fd, struct ct_err *err);
+
+/*
+ * The runtime-spec "container process state" for the agent, as compact
+ * JSON: ociVersion, fds ["seccompFd"], pid, metadata (listenerMetadata,
+ * omitted when NULL) and state (the OCI state object; not consumed).
+ * malloc'd, or NULL with err filled.
+ */
+char *ct_seccomp_process_state(pid_t pid, const char *metadata, struct json_t *state,
+			       struct ct_err *err);
+
+/*
+ * Connects to the AF_UNIX stream socket at listener_path and sends
+ * state_json with notify_fd in SCM_RIGHTS (one state per connection, then
+ * closed). The caller still owns notify_fd.
+ */
+int ct_seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json,
+			     struct ct_err *err);
 
 /* For validation and features: known action, operator, architecture and flag names. */
 bool ct_seccomp_action_known(const char *name);
