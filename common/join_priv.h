@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What join.c prepares on the host side and join_setup.c uses in the joining child. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/join.h"
+#include "common/spec.h"
+
+struct ct_err;
+
+#define JOIN_MAX_CGROUPS 32
+#define JOIN_BIT(type) (1u << (unsigned)(type))
+
+struct join_ctx {
+	const struct ct_join_req *req;
+	pid_t pid;
+	int pidfd;		/* -1: namespaces come from files */
+	int ns_fd[CT_NS_COUNT]; /* an explicit file, a /proc fallback, or the parent user ns */
+	char ns_path[CT_NS_COUNT][80];
+	unsigned want;	    /* JOIN_BIT per namespace still to enter */
+	unsigned with_file; /* of those, the ones entered through ns_fd */
+	int cgroup_fd[JOIN_MAX_CGROUPS]; /* cgroup.procs, written "0" by the child */
+	char *cgroup_path[JOIN_MAX_CGROUPS];
+	size_t n_cgroups;
+	int root_fd; /* nsenter -r: a directory opened on the host side, by design */
+	int wd_fd;
+	char *env_buf; /* the target's environ, NUL-separated */
+	size_t env_len;
+	int sync_fd; /* the child's end of the socket to the parent; -1 without fork */
+	enum ct_join_fail fail;
+	bool joins_user; /* the user namespace is among those entered */
+};
+
+/* Opens cgroup.procs of every hierarchy the target is in (host side, before any setns). */
+int join_open_cgroups(struct join_ctx *ctx, struct ct_err *err);
+
+/* Enters what ctx->want still holds, user namespace last unless it is needed first. */
+int join_enter(struct join_ctx *ctx, unsigned want, struct ct_err *err);
+
+/*
+ * The joining process from cgroups to execve. Returns only on failure,
+ * with ctx->fail saying which step.
+ */
+int join_child(struct join_ctx *ctx, struct ct_err *err);
