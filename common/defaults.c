@@ -190,7 +190,7 @@ static int rootless_mounts(json_t *doc, struct ct_err *err)
 	if (!mounts)
 		return 0;
 	if (!json_is_array(mounts))
-		return ct_err_set(err, EINVAL, "'/mounts' is not an array");
+		return ct_err_set(err, 0, "'/mounts' is not an array");
 
 	while (i < json_array_size(mounts)) {
 		json_t *mnt = json_array_get(mounts, i);
@@ -198,7 +198,7 @@ static int rootless_mounts(json_t *doc, struct ct_err *err)
 		const char *type = json_string_value(json_object_get(mnt, "type"));
 
 		if (!json_is_object(mnt) || !dest)
-			return ct_err_set(err, EINVAL, "'/mounts/%zu' has no destination", i);
+			return ct_err_set(err, 0, "'/mounts/%zu' has no destination", i);
 		/* cgroupfs cannot be mounted from a user namespace; /sys's rbind brings it along.
 		 */
 		if (strcmp(dest, "/sys/fs/cgroup") == 0) {
@@ -209,7 +209,7 @@ static int rootless_mounts(json_t *doc, struct ct_err *err)
 		    bind_sys(mnt) < 0)
 			return ct_err_set(err, ENOMEM, "edit mount '/sys'");
 		if (drop_gid_options(mnt) < 0)
-			return ct_err_set(err, EINVAL, "'/mounts/%zu/options' is not an array", i);
+			return ct_err_set(err, 0, "'/mounts/%zu/options' is not an array", i);
 		i++;
 	}
 
@@ -227,7 +227,7 @@ static int rootless_namespaces(json_t *linux_obj, struct ct_err *err)
 			return ct_err_set(err, ENOMEM, "add the user namespace");
 	}
 	if (!json_is_array(namespaces))
-		return ct_err_set(err, EINVAL, "'/linux/namespaces' is not an array");
+		return ct_err_set(err, 0, "'/linux/namespaces' is not an array");
 
 	/*
 	 * No network namespace: an unprivileged user could not give it an
@@ -259,8 +259,7 @@ int ct_default_make_rootless(json_t *doc, uid_t uid, gid_t gid, struct ct_err *e
 			return ct_err_set(err, ENOMEM, "make the config rootless");
 	}
 	if (!json_is_object(linux_obj))
-		return ct_err_set(err, EINVAL,
-				  "make the config rootless: '/linux' is not an object");
+		return ct_err_set(err, 0, "make the config rootless: '/linux' is not an object");
 
 	if (rootless_namespaces(linux_obj, err) < 0 || rootless_mounts(doc, err) < 0)
 		return ct_err_wrap(err, "make the config rootless");

@@ -26,7 +26,7 @@ json_t *ct_default_config(bool rootless, struct ct_err *err);
  * namespaces, binds the host's /sys read-only instead of mounting sysfs, drops
  * the /sys/fs/cgroup mount and the gid= options of devpts and mqueue mounts,
  * and removes linux.resources (an unprivileged user cannot set cgroup limits).
- * Fails (errnum EINVAL) when a part it edits has the wrong JSON type.
+ * Fails (errnum 0) when a part it edits has the wrong JSON type.
  */
 int ct_default_make_rootless(json_t *doc, uid_t uid, gid_t gid, struct ct_err *err);
 

@@ -247,6 +247,10 @@ static json_t *row_json(const struct sc_row *row)
 		json_t *args = json_pack("[{s:I, s:I, s:s}]", "index", (json_int_t)row->arg_index,
 					 "value", (json_int_t)row->arg_value, "op", row->arg_op);
 
+		/* MASKED_EQ compares (arg & value) with valueTwo: spell the 0 out. */
+		if (args && strcmp(row->arg_op, "SCMP_CMP_MASKED_EQ") == 0)
+			json_object_set_new(json_array_get(args, 0), "valueTwo", json_integer(0));
+
 		if (json_object_set_new(obj, "args", args) < 0)
 			return NULL;
 	}

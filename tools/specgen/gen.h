@@ -71,6 +71,7 @@ enum gen_op {
 	OP_HOOK_TIMEOUT, /* set the current hook's timeout */
 	OP_DEVICE,	 /* put a device by path, and allow it in the device cgroup */
 	OP_TIME_OFFSET,	 /* merge a time offset and make sure a time namespace exists */
+	OP_IDMAP,	 /* append an id mapping and make sure a user namespace exists */
 };
 
 struct gen_flag {
@@ -114,7 +115,7 @@ const char *gen_pick_name(const char *arg, const char *prefix, const char *const
 bool gen_is_cpulist(const char *s);
 
 /*
- * Applies one edit to doc. Fails (errnum EINVAL) when the document has a
+ * Applies one edit to doc. Fails (errnum 0) when the document has a
  * different type where the edit needs an object or array.
  */
 int gen_apply(json_t *doc, const struct gen_edit *edit, json_t **current_hook, struct ct_err *err);

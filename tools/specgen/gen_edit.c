@@ -42,9 +42,8 @@ static json_t *node_at(json_t *doc, const char *path, bool want_array, struct ct
 			    : !json_is_object(next)) {
 			size_t plen = (size_t)(tok - buf) + strlen(tok);
 
-			return ct_err_set(err, EINVAL, "'%.*s' in the document is not an %s",
-					  (int)plen, path,
-					  is_last && want_array ? "array" : "object"),
+			return ct_err_set(err, 0, "'%.*s' in the document is not an %s", (int)plen,
+					  path, is_last && want_array ? "array" : "object"),
 			       NULL;
 		}
 		cur = next;
@@ -60,7 +59,7 @@ static json_t *parent_at(json_t *doc, const char *path, const char **ret_key, st
 	char parent[256];
 
 	if (!slash || (size_t)(slash - path) >= sizeof(parent))
-		return ct_err_set(err, EINVAL, "bad path '%s'", path), NULL;
+		return ct_err_set(err, 0, "bad path '%s'", path), NULL;
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = '\0';
 	*ret_key = slash + 1;
@@ -232,25 +231,42 @@ static int device_allow(json_t *doc, const json_t *dev, struct ct_err *err)
 	return 0;
 }
 
-/* Time offsets only mean something in a new time namespace (config-linux.md, timeOffsets). */
-static int time_offset(json_t *doc, const struct gen_edit *e, struct ct_err *err)
+/* Adds a new namespace of type unless the config already has one (new or joined). */
+static int ensure_ns(json_t *doc, const char *type, struct ct_err *err)
 {
-	json_t *offsets = node_at(doc, e->flag->path, false, err);
-	json_t *namespaces = offsets ? node_at(doc, "/linux/namespaces", true, err) : NULL;
-	json_t *ns = json_pack("{s:s}", "type", "time");
-	int r;
+	json_t *namespaces = node_at(doc, "/linux/namespaces", true, err);
+	size_t i;
+	json_t *ns;
 
-	if (!namespaces) {
-		json_decref(ns);
+	if (!namespaces)
 		return -1;
+	json_array_foreach(namespaces, i, ns)
+	{
+		if (string_is(json_object_get(ns, "type"), type))
+			return 0;
 	}
-	r = json_object_update(offsets, e->value) < 0 ||
-	    put_by_key(namespaces, ns, "type", NULL) < 0;
-	json_decref(ns);
-	if (r)
-		return ct_err_set(err, ENOMEM, "set time offsets");
+	if (json_array_append_new(namespaces, json_pack("{s:s}", "type", type)) < 0)
+		return ct_err_set(err, ENOMEM, "add a %s namespace", type);
 
 	return 0;
+}
+
+/*
+ * Time offsets only mean something in a new time namespace, and id mappings
+ * in a user namespace (config-linux.md): add the namespace the field needs.
+ */
+static int merge_with_ns(json_t *doc, const struct gen_edit *e, struct ct_err *err)
+{
+	bool is_time = e->flag->op == OP_TIME_OFFSET;
+	json_t *node = node_at(doc, e->flag->path, !is_time, err);
+
+	if (!node)
+		return -1;
+	if (is_time ? json_object_update(node, e->value) < 0
+		    : json_array_append(node, e->value) < 0)
+		return ct_err_set(err, ENOMEM, "edit '%s'", e->flag->path);
+
+	return ensure_ns(doc, is_time ? "time" : "user", err);
 }
 
 static int hook_add(json_t *doc, const struct gen_edit *e, json_t **current_hook,
@@ -326,7 +342,7 @@ static int apply_to_array(json_t *doc, const struct gen_edit *e, struct ct_err *
 			return device_allow(doc, e->value, err);
 		break;
 	default:
-		return ct_err_set(err, EINVAL, "no array edit for this flag");
+		return ct_err_set(err, 0, "no array edit for this flag");
 	}
 	if (r < 0)
 		return ct_err_set(err, ENOMEM, "edit '%s'", e->flag->path);
@@ -366,7 +382,8 @@ int gen_apply(json_t *doc, const struct gen_edit *e, json_t **current_hook, stru
 		/* parse_args refuses these before the first --hook. */
 		return hook_edit(e, *current_hook, err);
 	case OP_TIME_OFFSET:
-		return time_offset(doc, e, err);
+	case OP_IDMAP:
+		return merge_with_ns(doc, e, err);
 	default:
 		return apply_to_array(doc, e, err);
 	}

@@ -12,12 +12,12 @@ const struct gen_flag gen_flags[] = {
 	{S("Input and output"), "template", "FILE", P_STRING, OP_MODE, NO, NO,
 	 "edit FILE ('-': stdin) instead of the default config; unknown keys are kept"},
 	{NO, "output", "FILE", P_STRING, OP_MODE, NO, NO,
-	 "-o: write FILE (atomically, via a temporary file) instead of stdout"},
+	 "write FILE (atomically, via a temporary file) instead of stdout"},
 	{NO, "bundle", "DIR", P_STRING, OP_MODE, NO, NO, "write DIR/config.json"},
 	{NO, "rootless", NO, P_NONE, OP_MODE, NO, NO,
 	 "as runc spec --rootless: user namespace mapping your uid/gid to 0, no network or "
 	 "cgroup namespace, host /sys bound read-only, no cgroup mount, no resources"},
-	{NO, "help", NO, P_NONE, OP_MODE, NO, NO, "-h: show this help"},
+	{NO, "help", NO, P_NONE, OP_MODE, NO, NO, "show this help"},
 
 	{S("Process"), "args", "ARG", P_NONE, OP_MODE, NO, NO,
 	 "append ARG to the command (repeatable); words after the options (or after '--') "
@@ -53,8 +53,8 @@ const struct gen_flag gen_flags[] = {
 	{NO, "exec-cpu-affinity", "initial=LIST,final=LIST", P_AFFINITY, OP_SET,
 	 "/process/execCPUAffinity", NO, "CPUs for the runtime's exec step and for the process"},
 
-	{S("Capabilities (CAP like CAP_NET_ADMIN, NET_ADMIN or net_admin; ALL for every one)"),
-	 "cap-add", "[SET:]CAP", P_CAP, OP_CAP_ADD, NO, NO,
+	{S("Capabilities (CAP: CAP_NET_ADMIN, NET_ADMIN or net_admin; ALL: every one)"), "cap-add",
+	 "[SET:]CAP", P_CAP, OP_CAP_ADD, NO, NO,
 	 "add to bounding, effective and permitted (or to SET only)"},
 	{NO, "cap-drop", "[SET:]CAP", P_CAP, OP_CAP_DROP, NO, NO,
 	 "remove from all five sets (or from SET only)"},
@@ -76,7 +76,7 @@ const struct gen_flag gen_flags[] = {
 	 "read-only root (the default)"},
 	{NO, "rootfs-readwrite", NO, P_FALSE, OP_SET, "/root/readonly", NO, "writable root"},
 	{NO, "rootfs-propagation", "MODE", P_PROPAG, OP_SET, "/linux/rootfsPropagation", NO,
-	 "private, shared, slave, unbindable (or r-prefixed)"},
+	 "private, shared, slave or unbindable"},
 	{NO, "hostname", "NAME", P_STRING, OP_SET, "/hostname", NO, "host name (uts namespace)"},
 	{NO, "domainname", "NAME", P_STRING, OP_SET, "/domainname", NO, "NIS domain name"},
 	{NO, "mount", "KEY=VAL,...", P_MOUNT, OP_PUT_BY_KEY, "/mounts", "destination",
@@ -94,19 +94,20 @@ const struct gen_flag gen_flags[] = {
 	{NO, "readonly-path-remove", "PATH", P_ABSPATH, OP_DEL_STRING, "/linux/readonlyPaths", NO,
 	 "stop making PATH read-only"},
 
-	{S("Namespaces, ids and kernel settings (TYPE: pid, network|net, mount|mnt, ipc, uts, "
-	   "user, cgroup, time)"),
-	 "ns-add", "TYPE", P_NSTYPE, OP_PUT_BY_KEY, "/linux/namespaces", "type",
+	{S("Namespaces and kernel settings (TYPE: pid net mnt ipc uts user cgroup time)"), "ns-add",
+	 "TYPE", P_NSTYPE, OP_PUT_BY_KEY, "/linux/namespaces", "type",
 	 "create a new TYPE namespace"},
 	{NO, "ns-remove", "TYPE", P_NSTYPE, OP_DEL_BY_KEY, "/linux/namespaces", "type",
 	 "share the runtime's TYPE namespace"},
 	{NO, "ns-join", "TYPE=PATH", P_NSJOIN, OP_PUT_BY_KEY, "/linux/namespaces", "type",
 	 "join the namespace at PATH, like /proc/42/ns/net"},
-	{NO, "uidmap", "C:H:S", P_IDMAP, OP_APPEND, "/linux/uidMappings", NO,
-	 "map container uid C..C+S-1 to host uid H.. (repeatable)"},
-	{NO, "gidmap", "C:H:S", P_IDMAP, OP_APPEND, "/linux/gidMappings", NO, "the same for gids"},
+	{NO, "uidmap", "C:H:S", P_IDMAP, OP_IDMAP, "/linux/uidMappings", NO,
+	 "map container uids C..C+S-1 to host uids H..H+S-1 (repeatable); adds a user namespace"},
+	{NO, "gidmap", "C:H:S", P_IDMAP, OP_IDMAP, "/linux/gidMappings", NO, "the same for gids"},
 	{NO, "time-offset", "CLOCK=SECS[.FRAC]", P_TIMEOFF, OP_TIME_OFFSET, "/linux/timeOffsets",
-	 NO, "offset CLOCK (monotonic or boottime); adds a time namespace"},
+	 NO,
+	 "offset CLOCK (monotonic or boottime) by SECS and a decimal fraction; adds a "
+	 "time namespace"},
 	{NO, "net-device", "HOST[:NAME]", P_NETDEV, OP_MERGE, "/linux/netDevices", NO,
 	 "move host interface HOST into the container, renamed NAME"},
 	{NO, "personality", "DOMAIN", P_PERSONA, OP_SET, "/linux/personality", NO,
@@ -120,8 +121,8 @@ const struct gen_flag gen_flags[] = {
 	 "create a device node: TYPE:MAJOR:MINOR:PATH[:MODE] or type=,path=,major=,minor=,"
 	 "mode=,uid=,gid=; also allowed in the device cgroup when the config has rules"},
 	{NO, "seccomp", "PROFILE", P_SECCOMP, OP_MODE, NO, NO,
-	 "default (recomputed for the final bounding set: the default when there is no "
-	 "template), none, or a JSON file holding linux.seccomp"},
+	 "default (computed for the final bounding set; implied without --template), "
+	 "none, or a FILE holding a linux.seccomp object"},
 
 	{S("Cgroups (SIZE: bytes, suffix K/M/G/T, or -1 for unlimited)"), "cgroups-path", "PATH",
 	 P_STRING, OP_SET, "/linux/cgroupsPath", NO, "cgroup path"},
@@ -165,9 +166,9 @@ const struct gen_flag gen_flags[] = {
 	 "add a hook; STAGE: prestart, createRuntime, createContainer, startContainer, "
 	 "poststart, poststop; PATH is argv[0], ARGs follow (no ':' inside them)"},
 	{NO, "hook-env", "KEY=VALUE", P_ENV, OP_HOOK_ENV, NO, NO,
-	 "set a variable for the preceding --hook"},
+	 "set a variable for the last --hook before it"},
 	{NO, "hook-timeout", "SECS", P_TIMEOUT, OP_HOOK_TIMEOUT, NO, NO,
-	 "timeout for the preceding --hook"},
+	 "timeout for the last --hook before it"},
 	{NO, "annotation", "KEY=VALUE", P_KV, OP_MERGE, "/annotations", NO, "set an annotation"},
 	{NO, NO, NO, P_NONE, OP_MODE, NO, NO, NO},
 };

@@ -423,9 +423,9 @@ static int parse_number(const struct gen_flag *flag, const char *arg, json_t **r
 static int parse_text(const struct gen_flag *flag, const char *arg, json_t **ret,
 		      struct ct_err *err)
 {
-	static const char *const propagations[] = {"private",	 "shared",	"slave",
-						   "unbindable", "rprivate",	"rshared",
-						   "rslave",	 "runbindable", NULL};
+	/* The spec allows only these four (config-linux.md, rootfsPropagation). */
+	static const char *const propagations[] = {"private", "shared", "slave", "unbindable",
+						   NULL};
 
 	switch (flag->parse) {
 	case P_STRING:
@@ -446,7 +446,7 @@ static int parse_text(const struct gen_flag *flag, const char *arg, json_t **ret
 		break;
 	case P_PROPAG:
 		if (!pick_name(arg, "", propagations))
-			return EXPECT("one of private, shared, slave, unbindable (or r-prefixed)");
+			return EXPECT("one of private, shared, slave, unbindable");
 		arg = pick_name(arg, "", propagations);
 		break;
 	default:

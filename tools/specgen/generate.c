@@ -37,6 +37,29 @@ struct opts {
 	bool has_hook; /* --hook-env and --hook-timeout edit the last --hook */
 };
 
+/* Prints text from column 31, wrapped before column 80. */
+static void print_wrapped(FILE *out, const char *text)
+{
+	size_t col = 31;
+
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (col > 31 && col + 1 + word > 79) {
+			fprintf(out, "\n%31s", "");
+			col = 31;
+		} else if (col > 31) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)word, text);
+		col += word;
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: specgen generate [OPTIONS] [--] [COMMAND [ARG...]]\n\n"
@@ -45,15 +68,19 @@ static void usage(FILE *out)
 		     "that sets one value keeps the last; list flags add or replace by key.\n");
 	for (const struct gen_flag *f = gen_flags; f->name; f++) {
 		char left[64];
+		const char *shortopt = strcmp(f->name, "output") == 0 ? "-o, "
+				       : strcmp(f->name, "help") == 0 ? "-h, "
+								      : "";
 
 		if (f->section)
 			fprintf(out, "\n%s:\n", f->section);
-		snprintf(left, sizeof(left), "--%s%s%s", f->name, f->metavar ? " " : "",
+		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, f->name, f->metavar ? " " : "",
 			 f->metavar ? f->metavar : "");
 		if (strlen(left) > 28)
-			fprintf(out, "  %s\n  %-28s %s\n", left, "", f->help);
+			fprintf(out, "  %s\n%31s", left, "");
 		else
-			fprintf(out, "  %-28s %s\n", left, f->help);
+			fprintf(out, "  %-28s ", left);
+		print_wrapped(out, f->help);
 	}
 	fprintf(out, "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag.\n");
 }
@@ -209,7 +236,7 @@ static json_t *load_object(const char *path, struct ct_err *err)
 		return NULL;
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		return ct_err_set(err, EINVAL, "'%s' does not hold a JSON object", name), NULL;
+		return ct_err_set(err, 0, "'%s' does not hold a JSON object", name), NULL;
 	}
 
 	return doc;
@@ -243,7 +270,7 @@ static int set_linux_member(json_t *doc, const char *key, json_t *value, struct 
 	}
 	if (!json_is_object(linux_obj)) {
 		json_decref(value);
-		return ct_err_set(err, EINVAL, "'/linux' in the document is not an object");
+		return ct_err_set(err, 0, "'/linux' in the document is not an object");
 	}
 	if (json_object_set_new(linux_obj, key, value) < 0)
 		return ct_err_set(err, ENOMEM, "set '/linux/%s'", key);
@@ -299,7 +326,7 @@ static int set_args(json_t *doc, const struct opts *o, struct ct_err *err)
 	}
 	if (!json_is_object(process)) {
 		json_decref(args);
-		return ct_err_set(err, EINVAL, "'/process' in the document is not an object");
+		return ct_err_set(err, 0, "'/process' in the document is not an object");
 	}
 	if (json_object_set_new(process, "args", args) < 0)
 		return ct_err_set(err, ENOMEM, "set args");
