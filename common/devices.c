@@ -161,8 +161,8 @@ static int node_from_spec(const struct ct_device *d, struct node *ret, struct ct
 	else
 		return ct_err_set(err, EINVAL, "device '%s' has unknown type '%s'", d->path,
 				  d->type);
-	if (n.type != S_IFIFO && (d->major < 0 || d->major > 0xfff || d->minor < 0 ||
-				  d->minor > 0xfffff))
+	if (n.type != S_IFIFO &&
+	    (d->major < 0 || d->major > 0xfff || d->minor < 0 || d->minor > 0xfffff))
 		return ct_err_set(err, EINVAL, "device '%s' has an impossible number %lld:%lld",
 				  d->path, (long long)d->major, (long long)d->minor);
 	n.major = (unsigned int)d->major;
@@ -183,7 +183,8 @@ static bool config_lists(const struct ct_spec *spec, const char *path)
 	if (!spec->linux_)
 		return false;
 	for (size_t i = 0; i < spec->linux_->n_devices; i++)
-		if (spec->linux_->devices[i].path && strcmp(spec->linux_->devices[i].path, path) == 0)
+		if (spec->linux_->devices[i].path &&
+		    strcmp(spec->linux_->devices[i].path, path) == 0)
 			return true;
 
 	return false;
@@ -221,7 +222,8 @@ int ct_devices_setup(int rootfd, const struct ct_spec *spec, bool default_nodes,
 		     struct ct_err *err)
 {
 	if (default_nodes) {
-		for (size_t i = 0; i < sizeof(default_node_table) / sizeof(default_node_table[0]); i++) {
+		for (size_t i = 0; i < sizeof(default_node_table) / sizeof(default_node_table[0]);
+		     i++) {
 			if (config_lists(spec, default_node_table[i].path))
 				continue;
 			if (create_node(rootfd, &default_node_table[i], use_bind, err) < 0)

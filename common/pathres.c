@@ -176,7 +176,8 @@ int ct_path_mkfile_in_root(int rootfd, const char *path, int *ret_fd, struct ct_
 			      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (created < 0)
 		return ct_err_set(err, errno, "create file '%s' in the rootfs", path);
-	fd = sys_openat2(dirfd, base, O_PATH | O_NOFOLLOW, 0, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	fd = sys_openat2(dirfd, base, O_PATH | O_NOFOLLOW, 0,
+			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
 		return ct_err_set(err, errno, "open '%s' in the rootfs", path);
 	*ret_fd = fd;
@@ -209,7 +210,8 @@ static int open_private_proc(void)
 		if (fd >= 0)
 			return fd;
 	}
-	/* In a user namespace a new proc may be refused; a clone of the top mount has no overmounts. */
+	/* In a user namespace a new proc may be refused; a clone of the top mount has no
+	 * overmounts. */
 	fd = open_tree(AT_FDCWD, "/proc", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT);
 	if (fd >= 0)
 		return fd;

@@ -13,15 +13,49 @@ struct ct_spec;
  * propagation, bind-mounts the rootfs onto itself, performs linux.mounts in
  * order, creates /dev nodes, links and linux.devices. Every destination is
  * resolved inside rootfs (never through a symlink that leaves it).
- * rootfs is the absolute host path of root.path.
+ * rootfs is the absolute host path of root.path. A relative bind source is
+ * taken from the current directory (the bundle, as runc does).
+ * Without a mount namespace in the config, "/" propagation is left alone and
+ * the mounts stay visible on the host until ct_rootfs_cleanup; the process
+ * remembers it, so ct_rootfs_pivot then only chroots.
  */
 int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_err *err);
 
-/* Makes rootfs the root: pivot_root, or MS_MOVE + chroot when no_pivot. cwd is "/" after. */
+/*
+ * Makes rootfs the root: pivot_root, or MS_MOVE + chroot when no_pivot
+ * (or chroot alone when ct_rootfs_prepare ran without a mount namespace:
+ * moving or pivoting the host's own mounts is never done). cwd is "/" after.
+ */
 int ct_rootfs_pivot(const char *rootfs, bool no_pivot, struct ct_err *err);
 
 /*
- * After the pivot: maskedPaths, readonlyPaths, root.readonly, in that order.
- * Missing masked or read-only paths are skipped.
+ * After the pivot: rootfsPropagation on the new "/", then maskedPaths,
+ * readonlyPaths, root.readonly, in that order. Missing masked or read-only
+ * paths are skipped. Masking a file binds the container's /dev/null, which
+ * must be the real character device 1:3 reached without a symlink (errnum
+ * ELOOP or ENODEV otherwise): a hostile image cannot turn masking into a
+ * bind of some other file. When the config mounts proc at /proc and paths
+ * under it are to be masked, /proc must be procfs (EXDEV otherwise).
  */
 int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err);
+
+/*
+ * With process.terminal: binds the pty slave onto /dev/console, creating an
+ * empty file there when missing. An existing /dev/console that is a symlink
+ * (ELOOP) or not a file or char device (EEXIST) is refused, never followed
+ * (CVE-2025-52565); the slave must be a pty (ENOTTY otherwise).
+ * ct_rootfs_bind_console works on the current root, after the pivot, with the
+ * slave's path there ("/dev/pts/0", reached without a symlink);
+ * ct_rootfs_bind_console_fd on the rootfs at a host path, before the pivot,
+ * with an open slave.
+ */
+int ct_rootfs_bind_console(const char *slave_path, struct ct_err *err);
+int ct_rootfs_bind_console_fd(const char *rootfs, int slave_fd, struct ct_err *err);
+
+/*
+ * At delete of a container that had no mount namespace: detaches every
+ * mount at or below rootfs (deepest first, MNT_DETACH), so nothing it
+ * mounted stays on the host. 0 when nothing was mounted; -1 when a mount
+ * could not be removed.
+ */
+int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err);
