@@ -12,6 +12,7 @@ enum ct_sync_type {
 	CT_SYNC_HOOKS,	   /* child: namespaces and mounts exist, run createRuntime */
 	CT_SYNC_HOOKS_DONE, /* parent: hooks ran */
 	CT_SYNC_PTY,	   /* child: the pty master rides along */
+	CT_SYNC_SECCOMP,   /* child: the seccomp notify fd rides along */
 	CT_SYNC_READY,	   /* child: set up, now blocking on exec.fifo */
 	CT_SYNC_ERROR,	   /* either side: err holds why */
 };

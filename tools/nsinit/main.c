@@ -1,14 +1,385 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* nsinit: entry point. */
+/* nsinit: an OCI runtime with runc's command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/spec.h"
+#include "common/state.h"
+
+#include "tools/nsinit/nsinit.h"
+
+#define NSINIT_VERSION "0.1.0"
+
+enum {
+	OPT_ROOT = 1000,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_SYSTEMD_CGROUP,
+	OPT_VERSION,
+	OPT_HELP,
+	OPT_PID_FILE,
+	OPT_CONSOLE_SOCKET,
+	OPT_NO_PIVOT,
+	OPT_NO_NEW_KEYRING,
+	OPT_PRESERVE_FDS,
+	OPT_KEEP,
+	OPT_CONFIG,
+	OPT_FORMAT,
+	OPT_ROOTLESS,
+};
+
+struct command {
+	const char *name;
+	const char *short_opts;
+	const struct option *long_opts;
+	int min_args; /* positionals after the options */
+	int max_args;
+	const char *usage;
+};
+
+static const struct option global_options[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"debug", no_argument, NULL, OPT_DEBUG},
+	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+#define CREATE_OPTIONS                                                                             \
+	{"bundle", required_argument, NULL, 'b'}, {"pid-file", required_argument, NULL, OPT_PID_FILE}, \
+		{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                   \
+		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                     \
+		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
+		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
+		{"config", required_argument, NULL, OPT_CONFIG}, {"help", no_argument, NULL, 'h'}
+
+static const struct option create_options[] = {CREATE_OPTIONS, {NULL, 0, NULL, 0}};
+static const struct option run_options[] = {
+	CREATE_OPTIONS,
+	{"detach", no_argument, NULL, 'd'},
+	{"keep", no_argument, NULL, OPT_KEEP},
+	{NULL, 0, NULL, 0},
+};
+static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+static const struct option kill_options[] = {
+	{"all", no_argument, NULL, 'a'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+static const struct option delete_options[] = {
+	{"force", no_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+static const struct option list_options[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+static const struct option ps_options[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+static const struct option spec_options[] = {
+	{"rootless", no_argument, NULL, OPT_ROOTLESS},
+	{"bundle", required_argument, NULL, 'b'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct command commands[] = {
+	{"create", "+b:h", create_options, 1, 1,
+	 "create [--bundle DIR] [--config FILE|-] [--pid-file FILE] [--console-socket PATH] "
+	 "[--no-pivot] [--no-new-keyring] [--preserve-fds N] ID"},
+	{"start", "+h", help_only, 1, 1, "start ID"},
+	{"run", "+b:dh", run_options, 1, 1,
+	 "run [create's options] [--detach] [--keep] ID"},
+	{"state", "+h", help_only, 1, 1, "state ID"},
+	{"kill", "+ah", kill_options, 1, 2, "kill [--all] ID [SIGNAL]"},
+	{"delete", "+fh", delete_options, 1, 1, "delete [--force] ID"},
+	{"list", "+qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
+	{"ps", "+h", ps_options, 1, 1, "ps [--format table|json] ID"},
+	{"features", "+h", help_only, 0, 0, "features"},
+	{"spec", "+b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
+	/* The cgroup commands parse like runc's so the failure is about the missing feature. */
+	{"pause", "+h", help_only, 1, 1, "pause ID"},
+	{"resume", "+h", help_only, 1, 1, "resume ID"},
+	{"update", "+h", help_only, 1, 1, "update ID"},
+	{"events", "+h", help_only, 1, 1, "events ID"},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: nsinit [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"
+		     "              [--systemd-cgroup] COMMAND [OPTIONS] [ARGS]\n"
+		     "       nsinit --version | --help\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %s\n", commands[i].usage);
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nsinit: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+static int parse_global(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", global_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case OPT_LOG:
+			o->log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (ct_log_parse_format(optarg, &o->log_format) < 0)
+				return usage_error("invalid --log-format '%s': want text or json",
+						   optarg);
+			break;
+		case OPT_DEBUG:
+			o->debug = true;
+			break;
+		case OPT_SYSTEMD_CGROUP:
+			o->systemd_cgroup = true;
+			break;
+		case OPT_VERSION:
+			printf("nsinit version %s\nspec: %s\n", NSINIT_VERSION, CT_OCI_VERSION);
+			return 1;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return 1;
+		default:
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int parse_number(const char *text, int *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (!*text || *end || errno || v < 0 || v > INT_MAX / 2)
+		return -1;
+	*ret = (int)v;
+	return 0;
+}
+
+static int parse_command_option(int c, struct opts *o)
+{
+	switch (c) {
+	case 'b':
+		o->bundle = optarg;
+		break;
+	case OPT_CONFIG:
+		o->config = optarg;
+		break;
+	case OPT_PID_FILE:
+		o->pid_file = optarg;
+		break;
+	case OPT_CONSOLE_SOCKET:
+		o->console_socket = optarg;
+		break;
+	case OPT_NO_PIVOT:
+		o->no_pivot = true;
+		break;
+	case OPT_NO_NEW_KEYRING:
+		o->no_new_keyring = true;
+		break;
+	case OPT_PRESERVE_FDS:
+		if (parse_number(optarg, &o->preserve_fds) < 0)
+			return usage_error("invalid --preserve-fds '%s'", optarg);
+		break;
+	case 'd':
+		o->detach = true;
+		break;
+	case OPT_KEEP:
+		o->keep = true;
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'f':
+		o->force = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case OPT_ROOTLESS:
+		o->rootless = true;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
+			return usage_error("invalid --format '%s': want table or json", optarg);
+		o->format_json = strcmp(optarg, "json") == 0;
+		break;
+	default:
+		return 2;
+	}
+	return 0;
+}
+
+/* Returns 0 to go on, 1 to stop with success (help), 2 for a usage mistake. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	const struct command *cmd = NULL;
+	int rc, c, nargs;
+
+	o->root = CT_STATE_ROOT_DEFAULT;
+	o->log_format = CT_LOG_TEXT;
+	rc = parse_global(argc, argv, o);
+	if (rc)
+		return rc;
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	o->command = argv[optind];
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, o->command) == 0)
+			cmd = &commands[i];
+	if (!cmd)
+		return usage_error("unknown command '%s'; see 'nsinit --help'", o->command);
+
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, cmd->short_opts, cmd->long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: nsinit %s\n", cmd->usage);
+			return 1;
+		}
+		rc = parse_command_option(c, o);
+		if (rc)
+			return rc;
+	}
+	nargs = argc - optind;
+	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+		fprintf(stderr, "nsinit: usage: nsinit %s\n", cmd->usage);
+		return 2;
+	}
+	if (nargs >= 1)
+		o->id = argv[optind];
+	if (nargs >= 2)
+		o->signal = argv[optind + 1];
+
+	return 0;
+}
+
+static int cmd_cgroup_later(const struct opts *o, struct ct_err *err)
+{
+	/* LIMITATION: no cgroup support yet; pause, resume, update and events fail with "not supported without cgroup support". */
+	return ct_err_set(err, ENOTSUP, "%s: not supported without cgroup support", o->command);
+}
+
+static int dispatch(const struct opts *o, int *ret_status, struct ct_err *err)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(const struct opts *, struct ct_err *);
+	} table[] = {
+		{"create", cmd_create},		{"start", cmd_start},
+		{"state", cmd_state},		{"kill", cmd_kill},
+		{"delete", cmd_delete},		{"list", cmd_list},
+		{"ps", cmd_ps},			{"features", cmd_features},
+		{"spec", cmd_spec},		{"pause", cmd_cgroup_later},
+		{"resume", cmd_cgroup_later},	{"update", cmd_cgroup_later},
+		{"events", cmd_cgroup_later},
+	};
+
+	*ret_status = 0;
+	if (strcmp(o->command, "run") == 0)
+		return cmd_run(o, ret_status, err);
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].name, o->command) == 0)
+			return table[i].fn(o, err);
+
+	return ct_err_set(err, EINVAL, "unknown command '%s'", o->command);
+}
+
+void nsinit_hook_output(const char *path, const char *line)
+{
+	ct_log(CT_LOG_WARN, "hook '%s': %s", path, line);
+}
+
+static void report(const struct opts *o, const struct ct_err *err)
+{
+	char text[CT_ERR_MSG_MAX + 128];
+	char line[sizeof(text) + 1100];
+
+	ct_err_str(err, text, sizeof(text));
+	if (o->id && strcmp(o->command, "spec") != 0 && strcmp(o->command, "list") != 0)
+		snprintf(line, sizeof(line), "%.1030s: %s", o->id, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	if (ct_log_has_file())
+		ct_log(CT_LOG_ERROR, "%s", line);
+	fprintf(stderr, "nsinit: %s\n", line);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("nsinit version 0.1.0\n");
-		return 0;
+	struct opts o = {0};
+	struct ct_err err = {0};
+	int rc, status;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	if (ct_log_init("nsinit", o.log_path, o.log_format, o.debug ? CT_LOG_DEBUG : CT_LOG_WARN,
+			&err) < 0) {
+		report(&o, &err);
+		return 1;
 	}
-	fprintf(stderr, "nsinit: no command given\n");
-	return 2;
+	if (o.systemd_cgroup) {
+		/* LIMITATION: only cgroupfs paths; --systemd-cgroup fails with "systemd cgroup driver not supported". */
+		ct_err_set(&err, ENOTSUP, "%s: systemd cgroup driver not supported", o.command);
+		report(&o, &err);
+		return 1;
+	}
+	/* Ids are checked before any path is built from them. */
+	if (o.id && strcmp(o.command, "spec") != 0 && ct_state_check_id(o.id, &err) < 0) {
+		report(&o, &err);
+		return 1;
+	}
+	ct_log(CT_LOG_DEBUG, "%s %s", o.command, o.id ? o.id : "");
+
+	if (dispatch(&o, &status, &err) < 0) {
+		report(&o, &err);
+		return 1;
+	}
+	ct_log_close();
+
+	return status;
 }

@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* nsinit create, the parent's side: state, clone of the init, id maps, hooks, cleanup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/diag.h"
+#include "common/err.h"
+#include "common/hooks.h"
+#include "common/log.h"
+#include "common/ns.h"
+#include "common/rootfs.h"
+#include "common/seccomp.h"
+#include "common/spec.h"
+#include "common/state.h"
+#include "common/sync.h"
+#include "common/terminal.h"
+
+#include "tools/nsinit/nsinit.h"
+
+extern char **environ;
+
+static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
+		     struct ct_err *err)
+{
+	struct ct_diags diags = {0};
+	cleanup_free char *path = NULL;
+	struct ct_spec *spec;
+
+	if (o->config)
+		path = strdup(o->config);
+	else if (asprintf(&path, "%s/config.json", bundle) < 0)
+		path = NULL;
+	if (!path)
+		return ct_err_set(err, ENOMEM, "build config path");
+	spec = ct_spec_load(path, &diags, err);
+	if (!spec) {
+		for (size_t i = 0; i < diags.count; i++) {
+			cleanup_free char *line = NULL;
+
+			if (diags.items[i].level != CT_DIAG_ERROR)
+				continue;
+			line = ct_diag_format(&diags.items[i], path);
+			ct_err_set(err, 0, "%s", line ? line : "invalid config");
+			break;
+		}
+		if (diags.errors == 0 && err->msg[0] == '\0')
+			ct_err_set(err, EINVAL, "load config '%s'", path);
+		else if (diags.errors == 0)
+			ct_err_wrap(err, "load config");
+		ct_diags_free(&diags);
+		return -1;
+	}
+	ct_diags_free(&diags);
+	*ret = spec;
+
+	return 0;
+}
+
+/* The process's env plus LISTEN_FDS and LISTEN_PID=1 when the caller passed sockets. */
+static char **build_env(const struct ct_spec *spec, int listen_fds)
+{
+	size_t n = spec->process ? spec->process->env.n : 0;
+	char **env = calloc(n + 3, sizeof(char *));
+	size_t k = 0;
+
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = spec->process->env.v[i];
+
+		if (listen_fds > 0 &&
+		    (strncmp(e, "LISTEN_FDS=", 11) == 0 || strncmp(e, "LISTEN_PID=", 11) == 0))
+			continue;
+		env[k++] = (char *)e;
+	}
+	if (listen_fds > 0) {
+		if (asprintf(&env[k], "LISTEN_FDS=%d", listen_fds) < 0)
+			return env;
+		env[k + 1] = (char *)"LISTEN_PID=1";
+	}
+	return env;
+}
+
+static int listen_fds_passed(void)
+{
+	const char *v = getenv("LISTEN_FDS");
+	int n = v ? atoi(v) : 0;
+
+	return n > 0 && n < 1024 ? n : 0;
+}
+
+static pid_t clone3_flags(uint64_t flags)
+{
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
+{
+	uint64_t flags = 0;
+
+	*ret_has_path = false;
+	for (size_t i = 0; spec->linux_ && i < spec->linux_->n_namespaces; i++) {
+		const struct ct_namespace *ns = &spec->linux_->namespaces[i];
+		const struct ct_ns_info *info = ct_ns_info(ns->type);
+
+		if (ns->path)
+			*ret_has_path = true;
+		/* The time namespace is unshared by the init, which must set offsets before entering it. */
+		else if (info && ns->type != CT_NS_TIME)
+			flags |= (uint64_t)info->clone_flag;
+	}
+	return flags;
+}
+
+/*
+ * An intermediate process joins the namespaces given by path (user first),
+ * then clones the init with CLONE_PARENT so the init is still our child;
+ * joining here keeps the runtime itself in its own namespaces.
+ */
+__attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint64_t flags)
+{
+	const struct ct_linux *lx = a->spec->linux_;
+	int fds[CT_NS_COUNT];
+	struct ct_err err = {0};
+	pid_t pid;
+
+	for (int t = 0; t < CT_NS_COUNT; t++)
+		fds[t] = -1;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Open everything first: after joining the mount namespace the paths may not resolve. */
+	for (size_t i = 0; i < lx->n_namespaces; i++) {
+		const struct ct_namespace *ns = &lx->namespaces[i];
+
+		if (ns->path && ct_ns_open(ns->path, ns->type, &fds[ns->type], &err) < 0)
+			goto fail;
+	}
+	for (int i = 0; i < CT_NS_COUNT; i++) {
+		const struct ct_ns_info *info = &ct_ns_table[i];
+		const struct ct_namespace *ns = ct_spec_find_ns(a->spec, info->type);
+
+		if (fds[info->type] >= 0 &&
+		    ct_ns_join(fds[info->type], info->type, ns->path, &err) < 0)
+			goto fail;
+	}
+	pid = clone3_flags(flags | CLONE_PARENT);
+	if (pid < 0) {
+		ct_err_set(&err, errno, "clone");
+		goto fail;
+	}
+	if (pid == 0)
+		nsinit_init_main(a);
+	ct_sync_send(a->sock, CT_SYNC_PID, pid, NULL, -1, &err);
+	_exit(0);
+fail:
+	ct_err_wrap(&err, "join namespaces");
+	ct_sync_send(a->sock, CT_SYNC_ERROR, 0, &err, -1, &err);
+	_exit(1);
+}
+
+static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, struct ct_err *err)
+{
+	bool has_path;
+	uint64_t flags = new_ns_flags(a->spec, &has_path);
+	struct ct_sync_msg msg;
+	pid_t pid, helper;
+	int status;
+
+	if (!has_path) {
+		pid = clone3_flags(flags);
+		if (pid < 0)
+			return ct_err_set(err, errno, "clone");
+		if (pid == 0)
+			nsinit_init_main(a);
+		*ret_pid = pid;
+		return 0;
+	}
+
+	helper = fork();
+	if (helper < 0)
+		return ct_err_set(err, errno, "fork");
+	if (helper == 0)
+		join_then_clone(a, flags);
+	if (ct_sync_expect(psock, CT_SYNC_PID, &msg, NULL, err) < 0)
+		pid = -1;
+	else
+		pid = msg.pid;
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0)
+		return -1;
+	*ret_pid = pid;
+
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct ct_id_mapping *m, size_t n,
+		     struct ct_err *err)
+{
+	char path[64];
+	char buf[4096];
+	size_t len = 0;
+	cleanup_close int fd = -1;
+
+	for (size_t i = 0; i < n && len < sizeof(buf) - 40; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
+					m[i].container_id, m[i].host_id, m[i].size);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_err_set(err, errno, "open '%s'", path);
+	if (write(fd, buf, len) != (ssize_t)len)
+		return ct_err_set(err, errno, "write '%s'", path);
+
+	return 0;
+}
+
+static int write_id_maps(pid_t pid, const struct ct_linux *lx, struct ct_err *err)
+{
+	char path[64];
+
+	if (!lx || (lx->n_uid_mappings == 0 && lx->n_gid_mappings == 0))
+		return 0;
+	/* Without CAP_SETGID over the parent namespace the kernel takes a gid map only after "deny". */
+	if (geteuid() != 0) {
+		cleanup_close int fd = -1;
+
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "deny", 4) != 4)
+			return ct_err_set(err, errno, "write '%s'", path);
+	}
+	if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0 ||
+	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err) < 0)
+		return ct_err_wrap(err, "write id maps");
+
+	return 0;
+}
+
+static char *state_json_text(const struct ct_record *rec, enum ct_status status)
+{
+	cleanup_json json_t *doc = ct_state_oci_json(rec, status);
+
+	return doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+}
+
+static int run_runtime_hooks(struct launch *l, struct ct_err *err)
+{
+	cleanup_free char *state = state_json_text(&l->rec, CT_STATUS_CREATING);
+	const struct ct_hooks *hooks = l->spec->hooks;
+
+	if (!state)
+		return ct_err_set(err, ENOMEM, "build hook state");
+	/* prestart is deprecated; it runs where runc runs it, just before createRuntime. */
+	if (ct_hooks_run(ct_hooks_stage(hooks, CT_HOOK_PRESTART), "prestart", state,
+			 nsinit_hook_output, err) < 0 ||
+	    ct_hooks_run(ct_hooks_stage(hooks, CT_HOOK_CREATE_RUNTIME), "createRuntime", state,
+			 nsinit_hook_output, err) < 0)
+		return -1;
+
+	return 0;
+}
+
+/* The seccomp agent gets the notify fd with the container process state (runtime-spec). */
+static int send_listener(struct launch *l, int notify_fd, struct ct_err *err)
+{
+	const struct ct_seccomp *sc = l->spec->linux_->seccomp;
+	cleanup_json json_t *state = ct_state_oci_json(&l->rec, CT_STATUS_CREATING);
+	cleanup_free char *text = NULL;
+
+	if (!state)
+		return ct_err_set(err, ENOMEM, "build state");
+	text = ct_seccomp_process_state(l->rec.pid, sc->listener_metadata, state, err);
+	if (!text)
+		return -1;
+	if (ct_seccomp_send_listener(sc->listener_path, notify_fd, text, err) < 0)
+		return ct_err_wrap(err, "seccomp listener");
+
+	return 0;
+}
+
+/* Serves the init's requests until it reports READY or fails. */
+static int talk_to_init(const struct opts *o, struct launch *l, int sock, struct ct_err *err)
+{
+	struct ct_sync_msg msg;
+
+	for (;;) {
+		int fd = -1;
+
+		if (ct_sync_recv(sock, &msg, &fd, err) < 0)
+			return ct_err_wrap(err, "wait for container init");
+		switch (msg.type) {
+		case CT_SYNC_HOOKS:
+			if (run_runtime_hooks(l, err) < 0)
+				return -1;
+			if (ct_sync_send(sock, CT_SYNC_HOOKS_DONE, 0, NULL, -1, err) < 0)
+				return -1;
+			break;
+		case CT_SYNC_PTY:
+			if (o->console_socket) {
+				int rc = ct_terminal_send_to_socket(o->console_socket, fd, err);
+
+				close(fd);
+				if (rc < 0)
+					return -1;
+			} else {
+				l->pty_master = fd;
+			}
+			break;
+		case CT_SYNC_SECCOMP: {
+			int rc = send_listener(l, fd, err);
+
+			close(fd);
+			if (rc < 0)
+				return -1;
+			break;
+		}
+		case CT_SYNC_READY:
+			return 0;
+		case CT_SYNC_ERROR:
+			*err = msg.err;
+			return -1;
+		default:
+			if (fd >= 0)
+				close(fd);
+			return ct_err_set(err, EPROTO, "unexpected message %u from init", msg.type);
+		}
+	}
+}
+
+static int fill_record(const struct opts *o, struct launch *l, const char *bundle,
+		       const char *rootfs, struct ct_err *err)
+{
+	char now[64];
+	struct ct_record *rec = &l->rec;
+
+	ct_state_now(now, sizeof(now));
+	rec->id = strdup(o->id);
+	rec->bundle = strdup(bundle);
+	rec->rootfs = strdup(rootfs);
+	rec->created = strdup(now);
+	if (!rec->id || !rec->bundle || !rec->rootfs || !rec->created)
+		return ct_err_set(err, ENOMEM, "build state");
+	rec->status = CT_STATUS_CREATING;
+	rec->rootless = geteuid() != 0;
+	rec->owner = geteuid();
+	rec->own_mount_ns = ct_spec_find_ns(l->spec, CT_NS_MOUNT) != NULL;
+	rec->own_pid_ns = ct_spec_find_ns(l->spec, CT_NS_PID) != NULL &&
+			  !ct_spec_find_ns(l->spec, CT_NS_PID)->path;
+	if (l->spec->annotations.n) {
+		rec->annotations = json_object();
+		for (size_t i = 0; rec->annotations && i < l->spec->annotations.n; i++)
+			json_object_set_new(rec->annotations, l->spec->annotations.v[i].key,
+					    json_string(l->spec->annotations.v[i].value));
+	}
+	return 0;
+}
+
+static void fill_ns_paths(struct launch *l)
+{
+	for (size_t i = 0; l->spec->linux_ && i < l->spec->linux_->n_namespaces; i++) {
+		const struct ct_namespace *ns = &l->spec->linux_->namespaces[i];
+		const struct ct_ns_info *info = ct_ns_info(ns->type);
+		char *p = NULL;
+
+		if (!info || asprintf(&p, "/proc/%d/ns/%s", (int)l->rec.pid, info->proc_name) < 0)
+			continue;
+		free(l->rec.ns_paths[ns->type]);
+		l->rec.ns_paths[ns->type] = p;
+	}
+}
+
+static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec, bool for_run,
+				struct ct_err *err)
+{
+	bool terminal = spec->process && spec->process->terminal;
+	bool detached = !for_run || o->detach;
+
+	if (terminal && detached && !o->console_socket)
+		return ct_err_set(err, EINVAL,
+				  "cannot allocate tty if nsinit will detach without setting console socket");
+	if (!terminal && o->console_socket)
+		return ct_err_set(err, EINVAL,
+				  "cannot use console socket if nsinit will not detach or allocate tty");
+
+	return 0;
+}
+
+static int save_config_copy(int dirfd, const struct ct_spec *spec, struct ct_err *err)
+{
+	cleanup_free char *text = ct_spec_dump(spec);
+	cleanup_close int fd = -1;
+	size_t len;
+
+	if (!text)
+		return ct_err_set(err, ENOMEM, "serialise config");
+	len = strlen(text);
+	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ct_err_set(err, errno, "open config copy");
+	if (write(fd, text, len) != (ssize_t)len)
+		return ct_err_set(err, errno, "write config copy");
+
+	return 0;
+}
+
+static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char **ret_bundle,
+			 char **ret_rootfs, struct ct_err *err)
+{
+	cleanup_free char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+	cleanup_free char *joined = NULL;
+	char *rootfs;
+
+	if (!bundle)
+		return ct_err_set(err, errno, "bundle '%s'", o->bundle ? o->bundle : ".");
+	if (!spec->root_path)
+		return ct_err_set(err, EINVAL, "config has no root.path");
+	if (spec->root_path[0] == '/')
+		joined = strdup(spec->root_path);
+	else if (asprintf(&joined, "%s/%s", bundle, spec->root_path) < 0)
+		joined = NULL;
+	if (!joined)
+		return ct_err_set(err, ENOMEM, "build rootfs path");
+	rootfs = realpath(joined, NULL);
+	if (!rootfs)
+		return ct_err_set(err, errno, "rootfs '%s'", joined);
+	*ret_bundle = steal_ptr(&bundle);
+	*ret_rootfs = rootfs;
+
+	return 0;
+}
+
+/* Undoes a failed create: the init (and so its namespaces), host mounts, the state directory. */
+static void abandon(const struct opts *o, struct launch *l)
+{
+	struct ct_err err = {0};
+
+	if (l->rec.pid > 0 && !l->reaped) {
+		kill(l->rec.pid, SIGKILL);
+		while (waitpid(l->rec.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		l->reaped = true;
+	}
+	if (l->rec.rootfs && !l->rec.own_mount_ns && ct_rootfs_cleanup(l->rec.rootfs, &err) < 0)
+		ct_log(CT_LOG_WARN, "%s: clean up '%s': %s, ignoring", o->id, l->rec.rootfs,
+		       err.msg);
+	if (ct_state_remove(o->root, o->id, &err) < 0)
+		ct_log(CT_LOG_WARN, "%s: remove state: %s, ignoring", o->id, err.msg);
+}
+
+void nsinit_launch_release(struct launch *l)
+{
+	ct_spec_free(l->spec);
+	ct_record_free(&l->rec);
+	if (l->dirfd >= 0)
+		close(l->dirfd);
+	if (l->lockfd >= 0)
+		close(l->lockfd);
+	if (l->pty_master >= 0)
+		close(l->pty_master);
+	l->spec = NULL;
+	l->dirfd = l->lockfd = l->pty_master = -1;
+}
+
+static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
+		 struct ct_err *err)
+{
+	int listen_fds = listen_fds_passed();
+	cleanup_free char **env = build_env(l->spec, listen_fds);
+	cleanup_close int fifo_fd = -1;
+	cleanup_close int psock = -1;
+	int sv[2];
+	struct init_args a = {
+		.o = o, .spec = l->spec, .rootfs = rootfs, .bundle = bundle, .env = env,
+		.keep_fds = 3 + o->preserve_fds + listen_fds,
+		.own_mount_ns = l->rec.own_mount_ns,
+	};
+	const struct ct_namespace *ns;
+	int rc;
+
+	if (!env)
+		return ct_err_set(err, ENOMEM, "build environment");
+	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
+	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 || fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
+		return ct_err_set(err, errno, "make exec.fifo");
+	fifo_fd = openat(l->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+	if (fifo_fd < 0)
+		return ct_err_set(err, errno, "open exec.fifo");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ct_err_set(err, errno, "socketpair");
+	psock = sv[0];
+	a.sock = sv[1];
+	a.fifo_fd = fifo_fd;
+	ns = ct_spec_find_ns(l->spec, CT_NS_USER);
+	a.new_user = ns && !ns->path;
+	ns = ct_spec_find_ns(l->spec, CT_NS_NETWORK);
+	a.new_net = ns && !ns->path;
+	a.has_uts = ct_spec_find_ns(l->spec, CT_NS_UTS) != NULL;
+	ns = ct_spec_find_ns(l->spec, CT_NS_TIME);
+	a.new_time = ns && !ns->path;
+
+	rc = spawn_init(&a, psock, &l->rec.pid, err);
+	close(sv[1]);
+	if (rc < 0)
+		return ct_err_wrap(err, "start container init");
+	if (ct_proc_start_time(l->rec.pid, &l->rec.start_time, NULL, err) < 0)
+		return -1;
+	fill_ns_paths(l);
+	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
+		return -1;
+	if (a.new_user && write_id_maps(l->rec.pid, l->spec->linux_, err) < 0)
+		return -1;
+	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
+		return -1;
+
+	return talk_to_init(o, l, psock, err);
+}
+
+int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
+{
+	cleanup_free char *bundle = NULL;
+	cleanup_free char *rootfs = NULL;
+
+	memset(l, 0, sizeof(*l));
+	l->dirfd = l->lockfd = l->pty_master = -1;
+	/* A shim leaks its own sockets into us: nothing but the preserved fds may reach the container. */
+	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(), ~0U,
+		CLOSE_RANGE_CLOEXEC);
+	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
+		return -1;
+	if (check_terminal_flags(o, l->spec, for_run, err) < 0)
+		return -1;
+	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
+		return -1;
+	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0)
+		return -1;
+	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
+	    fill_record(o, l, bundle, rootfs, err) < 0 ||
+	    save_config_copy(l->dirfd, l->spec, err) < 0 || ct_state_save(l->dirfd, &l->rec, err) < 0)
+		goto fail;
+
+	if (birth(o, l, bundle, rootfs, err) < 0)
+		goto fail;
+
+	l->rec.status = CT_STATUS_CREATED;
+	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
+		goto fail;
+	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
+		goto fail;
+
+	return 0;
+fail:
+	abandon(o, l);
+	return -1;
+}

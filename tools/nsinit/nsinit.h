@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* nsinit's options and commands, shared by its files. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/log.h"
+#include "common/state.h"
+
+struct ct_err;
+struct ct_spec;
+
+struct opts {
+	/* global */
+	const char *root;
+	const char *log_path;
+	enum ct_log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	/* command */
+	const char *command;
+	const char *id;
+	const char *bundle;
+	const char *config;
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool detach;
+	bool keep;
+	bool all;
+	bool force;
+	bool quiet;
+	bool rootless;
+	bool format_json;
+	const char *signal;
+};
+
+/* A created container as the parent holds it (create, run). */
+struct launch {
+	struct ct_spec *spec;
+	struct ct_record rec;
+	int dirfd;
+	int lockfd;
+	int pty_master; /* run without --console-socket relays this */
+	bool reaped;
+};
+
+/* The log callback for hook output and ignored problems. */
+void nsinit_hook_output(const char *path, const char *line);
+
+/* create.c */
+int nsinit_create(const struct opts *o, bool for_run, struct launch *ret, struct ct_err *err);
+void nsinit_launch_release(struct launch *l);
+
+/* commands.c */
+int cmd_create(const struct opts *o, struct ct_err *err);
+int cmd_start(const struct opts *o, struct ct_err *err);
+int cmd_state(const struct opts *o, struct ct_err *err);
+int cmd_kill(const struct opts *o, struct ct_err *err);
+int cmd_delete(const struct opts *o, struct ct_err *err);
+int cmd_list(const struct opts *o, struct ct_err *err);
+int cmd_ps(const struct opts *o, struct ct_err *err);
+
+/* Opens the exec.fifo of a created container and lets it run; poststart hooks follow. */
+int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
+			struct ct_err *err);
+
+/*
+ * Removes a stopped container: poststop hooks, host mounts of a container
+ * without its own mount namespace, the state directory.
+ */
+int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);
+
+/* run.c: returns the container's exit status (128+N for signal N) in *ret_status. */
+int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err);
+
+/* info.c */
+int cmd_features(const struct opts *o, struct ct_err *err);
+int cmd_spec(const struct opts *o, struct ct_err *err);
+
+/* What the container's init needs from its parent; shared memory after clone. */
+struct init_args {
+	const struct opts *o;
+	const struct ct_spec *spec;
+	const char *rootfs;
+	const char *bundle;
+	char *const *env; /* process.env plus LISTEN_FDS/LISTEN_PID when passed */
+	int sock;	  /* the child's end of the sync socketpair */
+	int fifo_fd;	  /* O_PATH descriptor of exec.fifo */
+	int keep_fds;	  /* fds 0 .. keep_fds-1 reach the process */
+	bool new_user;
+	bool own_mount_ns;
+	bool new_net;
+	bool has_uts;
+	bool new_time;
+};
+
+/* init.c: the container's init from clone to execve; never returns. */
+__attribute__((noreturn)) void nsinit_init_main(struct init_args *a);
