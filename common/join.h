@@ -137,3 +137,45 @@ int ct_join_env_set(struct ct_strv *env, const char *kv, struct ct_err *err);
  * "process 'FILE': POINTER: message".
  */
 struct ct_spec *ct_join_load_process(const char *path, struct ct_err *err);
+
+/*
+ * Joining a container nsinit runs (nsinit exec, nsenter-lite --container).
+ * Zero-initialise; every field but id is optional.
+ */
+struct ct_join_container_opts {
+	const char *root; /* nsinit's state root; NULL: CT_STATE_ROOT_DEFAULT */
+	const char *id;
+	const char *process_file; /* a whole OCI process object replaces the config's */
+	char *const *argv;	  /* the program; NULL: the process file's args */
+	bool has_user;		  /* --user UID[:GID] */
+	uid_t uid;
+	bool has_gid;
+	gid_t gid;
+	const uint32_t *additional_gids; /* with has_additional_gids: replaces the config's */
+	size_t n_additional_gids;
+	bool has_additional_gids;
+	char *const *caps; /* each added to every capability set, as runc exec --cap */
+	size_t n_caps;
+	char *const *env; /* K=V, each set over the process's environment */
+	size_t n_env;
+	const char *cwd;
+	bool tty; /* a new pty in the container */
+	bool no_new_privs;
+	int preserve_fds;
+	bool ignore_paused;
+	bool detach;		    /* return once the program runs, without waiting */
+	const char *console_socket; /* with tty: the pty master goes there */
+	const char *pid_file;	    /* the program's pid, decimal, no newline */
+};
+
+/*
+ * Finds the container's init in ROOT/ID/state.json (refusing stopped and,
+ * unless ignore_paused, paused containers, and a pid whose start time is
+ * not the recorded one), reads the config it was created with, and runs the
+ * program in all its namespaces and cgroups, set up as its own processes
+ * are. Without detach, waits and puts the program's exit code (128+N when
+ * killed by signal N, N in *ret_signal, else 0) in *ret_code; with detach,
+ * *ret_code is 0. Messages start with "container 'ID'".
+ */
+int ct_join_container(const struct ct_join_container_opts *o, int *ret_code, int *ret_signal,
+		      enum ct_join_fail *ret_fail, struct ct_err *err);

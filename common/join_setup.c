@@ -297,6 +297,11 @@ static int exec_container_process(struct join_ctx *ctx, struct ct_err *err)
  */
 static int run_container_process(struct join_ctx *ctx, struct ct_err *err)
 {
+	/* A container without its own mount namespace: chroot into its root. */
+	if (ctx->root_fd >= 0 && (fchdir(ctx->root_fd) < 0 || chroot(".") < 0))
+		return ct_err_set(err, errno, "change the root directory");
+	ct_closep(&ctx->root_fd);
+	ctx->root_fd = -1;
 	/*
 	 * CVE-2024-21626: the mount namespace made our cwd its root; chdir there
 	 * again anyway so no host directory can be reached from here on.
