@@ -521,7 +521,9 @@ static int make_dirs(struct cg_dir *d, int levels, struct ct_err *err)
 				continue;
 			return ct_err_set(err, errno, "mkdir '%s'", dir);
 		}
-		d->created = k + 1;
+		/* The first level made is the topmost: removal goes up to there. */
+		if (d->created == 0)
+			d->created = k + 1;
 		if (is_cpuset && inherit_cpuset(dir, err) < 0)
 			return -1;
 	}
