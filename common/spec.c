@@ -264,17 +264,17 @@ char *ct_spec_dump(const struct ct_spec *spec)
 
 int ct_strv_push(struct ct_strv *sv, const char *s)
 {
-	cleanup_free char *copy = strdup(s);
-	char **v;
+	char **v = realloc(sv->v, (sv->n + 2) * sizeof(*v));
 
-	if (!copy)
-		return -1;
-	v = realloc(sv->v, (sv->n + 2) * sizeof(*v));
 	if (!v)
 		return -1;
-	v[sv->n++] = steal_ptr(&copy);
-	v[sv->n] = NULL;
 	sv->v = v;
+	/* Until the copy succeeds, v[n] stays the NULL terminator: a failure leaves the list as it
+	 * was. */
+	v[sv->n] = strdup(s);
+	if (!v[sv->n])
+		return -1;
+	v[++sv->n] = NULL;
 
 	return 0;
 }
@@ -290,8 +290,7 @@ const char *ct_kvs_get(const struct ct_kvs *kvs, const char *key)
 
 int ct_kvs_set(struct ct_kvs *kvs, const char *key, const char *value)
 {
-	cleanup_free char *k = NULL;
-	cleanup_free char *val = strdup(value);
+	char *val = strdup(value);
 	struct ct_kv *v;
 
 	if (!val)
@@ -299,19 +298,22 @@ int ct_kvs_set(struct ct_kvs *kvs, const char *key, const char *value)
 	for (size_t i = 0; i < kvs->n; i++) {
 		if (strcmp(kvs->v[i].key, key) == 0) {
 			free(kvs->v[i].value);
-			kvs->v[i].value = steal_ptr(&val);
+			kvs->v[i].value = val;
 			return 0;
 		}
 	}
-	k = strdup(key);
-	if (!k)
-		return -1;
 	v = realloc(kvs->v, (kvs->n + 1) * sizeof(*v));
-	if (!v)
+	if (!v) {
+		free(val);
 		return -1;
-	v[kvs->n].key = steal_ptr(&k);
-	v[kvs->n].value = steal_ptr(&val);
+	}
 	kvs->v = v;
+	v[kvs->n].key = strdup(key);
+	if (!v[kvs->n].key) {
+		free(val);
+		return -1;
+	}
+	v[kvs->n].value = val;
 	kvs->n++;
 
 	return 0;

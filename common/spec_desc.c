@@ -17,31 +17,35 @@
 
 char *ct_path_render(const struct ct_path *path)
 {
-	cleanup_free char *up = NULL;
+	char *up;
+	char *out;
 
 	if (!path)
 		return strdup("");
 	up = ct_path_render(path->up);
 	if (!up)
 		return NULL;
-	if (path->key)
-		return ct_pointer_join(up, path->key);
+	out = path->key ? ct_pointer_join(up, path->key) : ct_pointer_index(up, path->index);
+	free(up);
 
-	return ct_pointer_index(up, path->index);
+	return out;
 }
 
 static void add_finding(struct ct_diags *diags, const struct ct_path *path, const char *expected,
 			const json_t *found, const char *what)
 {
-	cleanup_free char *ptr = ct_path_render(path);
-	cleanup_free char *desc = found ? ct_json_describe(found) : NULL;
-	cleanup_free char *hint = NULL;
+	char *ptr = ct_path_render(path);
+	char *desc = found ? ct_json_describe(found) : NULL;
+	char *hint = NULL;
 	const char *name = path && path->key ? path->key : "item";
 
 	if (expected && asprintf(&hint, "write %s there", expected) < 0)
 		hint = NULL;
 	ct_diags_add(diags, CT_DIAG_ERROR, ptr ? ptr : "", expected, desc, hint, "%s '%s'", what,
 		     name);
+	free(hint);
+	free(desc);
+	free(ptr);
 }
 
 static void type_error(struct ct_diags *diags, const struct ct_path *path, const char *expected,
@@ -52,10 +56,11 @@ static void type_error(struct ct_diags *diags, const struct ct_path *path, const
 
 static void nomem(struct ct_diags *diags, const struct ct_path *path)
 {
-	cleanup_free char *ptr = ct_path_render(path);
+	char *ptr = ct_path_render(path);
 
 	ct_diags_add(diags, CT_DIAG_ERROR, ptr ? ptr : "", NULL, NULL, NULL,
 		     "out of memory reading the document");
+	free(ptr);
 }
 
 struct range {

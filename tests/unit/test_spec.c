@@ -524,7 +524,7 @@ static void test_deep_unknown(void)
 {
 	const size_t depth = 2000;
 	const char head[] = "{\"ociVersion\": \"1.0.0\", \"x\": ";
-	cleanup_free char *buf = malloc(sizeof(head) + 2 * depth + 2);
+	char *buf = malloc(sizeof(head) + 2 * depth + 2);
 	struct ct_diags d = {0};
 	cleanup_json json_t *doc = NULL;
 	cleanup_json json_t *out = NULL;
@@ -540,6 +540,7 @@ static void test_deep_unknown(void)
 	len += 2 * depth;
 	buf[len++] = '}';
 	doc = ct_json_parse(buf, len, &d);
+	free(buf);
 	s = doc ? ct_spec_from_json(doc, &d) : NULL;
 	out = s ? ct_spec_to_json(s) : NULL;
 	text = s ? ct_spec_dump(s) : NULL;
