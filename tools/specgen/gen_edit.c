@@ -195,6 +195,11 @@ static int caps_edit(json_t *doc, const json_t *value, bool is_add, struct ct_er
 		json_t *arr;
 
 		snprintf(path, sizeof(path), "/process/capabilities/%s", json_string_value(set));
+		/* Dropping from a set the config does not have leaves it absent, not empty. */
+		if (!is_add && !json_object_get(json_object_get(json_object_get(doc, "process"),
+								"capabilities"),
+						json_string_value(set)))
+			continue;
 		arr = node_at(doc, path, true, err);
 		if (!arr)
 			return -1;

@@ -353,7 +353,7 @@ static int parse_majmin(const char *arg, const char *what, uint64_t max, json_t 
 	    !parse_i64(p[1], 0, INT64_MAX, &min) || !parse_u64(p[2], max, &v) ||
 	    (max == 1000 && v < 10))
 		return max == 1000 ? EXPECT("MAJOR:MINOR:WEIGHT with WEIGHT from 10 to 1000")
-				   : EXPECT("MAJOR:MINOR:%s with numbers", what);
+				   : EXPECT("MAJOR:MINOR:RATE with numbers");
 	*ret = json_pack("{s:I, s:I, s:I}", "major", (json_int_t)maj, "minor", (json_int_t)min,
 			 what, (json_int_t)v);
 

@@ -111,6 +111,25 @@ static int mount_field(json_t *m, const struct field *f, struct ct_err *err)
 		      f->key);
 }
 
+/* The members in runc's order, whatever order the flag gave them in, so output is canonical. */
+static json_t *in_order(const json_t *m)
+{
+	static const char *const keys[] = {"destination", "type",	 "source",
+					   "options",	  "uidMappings", "gidMappings"};
+	json_t *out = json_object();
+
+	for (size_t i = 0; out && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(m, keys[i]);
+
+		if (v && json_object_set(out, keys[i], v) < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+
+	return out;
+}
+
 static int parse_mount(const char *arg, json_t **ret, struct ct_err *err)
 {
 	cleanup_free char *copy = strdup(arg);
@@ -161,7 +180,9 @@ static int parse_mount(const char *arg, json_t **ret, struct ct_err *err)
 		if (!has_string(options, "idmap") && !has_string(options, "ridmap"))
 			json_array_append_new(options, json_string("idmap"));
 	}
-	*ret = steal_ptr(&m);
+	*ret = in_order(m);
+	if (!*ret)
+		return ct_err_set(err, ENOMEM, "parse");
 
 	return 0;
 }
