@@ -181,8 +181,8 @@ static int own_cgroup(const struct cg_mnt *c, char **ret_path, struct ct_err *er
 
 		if (!path)
 			continue;
+		*ctrls++ = '\0';
 		*path++ = '\0';
-		ctrls++;
 		path[strcspn(path, "\n")] = '\0';
 		if (v2 ? strcmp(line, "0") == 0 : controllers_match(ctrls, c->super_opts)) {
 			*ret_path = strdup(path);

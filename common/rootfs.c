@@ -457,14 +457,18 @@ static int mask_path(int rootfd, const char *path, int *devnull, struct ct_err *
 
 static int readonly_path(int rootfd, const char *path, struct ct_err *err)
 {
-	struct ct_mount_opts o = {.rec_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-					     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	struct ct_mount_opts o = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				  .rec_set = MOUNT_ATTR_RDONLY};
 	cleanup_close int target = -1;
 
 	if (ct_path_open_in_root(rootfd, path, O_PATH, &target, err) < 0)
 		return err->errnum == ENOENT ? 0 : -1;
 
-	/* Recursive, so what is mounted below (a mask, binfmt_misc) is read-only as well. */
+	/*
+	 * Read-only reaches what is mounted below (binfmt_misc) too; nodev and
+	 * the rest stay on the top, so a device bound below keeps working.
+	 */
 	return ct_mount_bind_fd_onto(target, true, target, &o, -1, false, NULL, err);
 }
 
@@ -500,12 +504,13 @@ int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 	if (check_proc(rootfd, spec, err) < 0)
 		return -1;
 
-	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
-		if (mask_path(rootfd, lx->masked_paths.v[i], &devnull, err) < 0)
-			return ct_err_wrap(err, "mask '%s'", lx->masked_paths.v[i]);
+	/* Read-only first, masks last: a mask under a read-only path stays a usable /dev/null. */
 	for (size_t i = 0; lx && i < lx->readonly_paths.n; i++)
 		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)
 			return ct_err_wrap(err, "make '%s' read-only", lx->readonly_paths.v[i]);
+	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
+		if (mask_path(rootfd, lx->masked_paths.v[i], &devnull, err) < 0)
+			return ct_err_wrap(err, "mask '%s'", lx->masked_paths.v[i]);
 	if (spec->root_readonly && readonly_root(rootfd, err) < 0)
 		return -1;
 

@@ -29,8 +29,9 @@ int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_
 int ct_rootfs_pivot(const char *rootfs, bool no_pivot, struct ct_err *err);
 
 /*
- * After the pivot: rootfsPropagation on the new "/", then maskedPaths,
- * readonlyPaths, root.readonly, in that order. Missing masked or read-only
+ * After the pivot: rootfsPropagation on the new "/", then readonlyPaths,
+ * maskedPaths, root.readonly, in that order (runc's: a mask below a
+ * read-only path is made after it, so it is not made nodev). Missing masked or read-only
  * paths are skipped. Masking a file binds the container's /dev/null, which
  * must be the real character device 1:3 reached without a symlink (errnum
  * ELOOP or ENODEV otherwise): a hostile image cannot turn masking into a

@@ -1,0 +1,939 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container filesystem: mounts, devices, pivot, masking and the hostile-image cases. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <pty.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "common/cleanup.h"
+#include "common/devices.h"
+#include "common/diag.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "common/mount.h"
+#include "common/pathres.h"
+#include "common/rootfs.h"
+#include "common/spec.h"
+#include "tests/unit/tap.h"
+
+/* Per test: scratch/rootfs is the container's root, scratch/host stands for the host's files. */
+static char scratch[64];
+static char rootfs[128];
+static char host[128];
+
+/* Where a failing check in the child explains itself; the parent prints it as a TAP comment. */
+static char why[2048];
+
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			snprintf(why, sizeof(why), __VA_ARGS__);                                   \
+			return -1;                                                                 \
+		}                                                                                  \
+	} while (0)
+
+#define CHECK_OK(call, err)                                                                        \
+	do {                                                                                       \
+		if ((call) < 0) {                                                                  \
+			char buf_[700];                                                            \
+			snprintf(why, sizeof(why), "%s: %s", #call,                                \
+				 ct_err_str(err, buf_, sizeof(buf_)));                             \
+			return -1;                                                                 \
+		}                                                                                  \
+	} while (0)
+
+/* The spec parser already said why in why[]. */
+#define CHECK_SPEC(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			if (!why[0])                                                               \
+				snprintf(why, sizeof(why), "spec refused");                        \
+			return -1;                                                                 \
+		}                                                                                  \
+	} while (0)
+
+static struct ct_spec *spec_from(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static struct ct_spec *spec_from(const char *fmt, ...)
+{
+	struct ct_diags d = {0};
+	cleanup_free char *text = NULL;
+	cleanup_json json_t *doc = NULL;
+	struct ct_spec *spec = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	doc = ct_json_parse(text, strlen(text), &d);
+	if (doc)
+		spec = ct_spec_from_json(doc, &d);
+	if (!spec && d.count)
+		snprintf(why, sizeof(why), "spec: %s: %s", d.items[0].pointer, d.items[0].msg);
+	ct_diags_free(&d);
+
+	return spec;
+}
+
+static void spec_freep(struct ct_spec **s)
+{
+	ct_spec_free(*s);
+}
+
+#define cleanup_spec __attribute__((cleanup(spec_freep)))
+
+static int mkdirs(const char *base, const char *const *dirs)
+{
+	char p[512];
+
+	for (; *dirs; dirs++) {
+		snprintf(p, sizeof(p), "%s/%s", base, *dirs);
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+	}
+
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	cleanup_fclose FILE *f = fopen(path, "we");
+
+	return f && fputs(text, f) >= 0 ? 0 : -1;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+
+	return (int)n;
+}
+
+/* The fstype and per-mount options of the top mount at point, from /proc/self/mountinfo. */
+static bool mount_at(const char *point, char *fstype, char *opts, char *optional)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char mp[512], mo[512], rest[1024], ty[64];
+		char *dash;
+
+		if (sscanf(line, "%*s %*s %*s %*s %511s %511s %1023[^\n]", mp, mo, rest) != 3)
+			continue;
+		if (strcmp(mp, point) != 0)
+			continue;
+		dash = strstr(rest, "- ");
+		if (!dash || sscanf(dash, "- %63s", ty) != 1)
+			continue;
+		found = true;
+		if (fstype)
+			strcpy(fstype, ty);
+		if (opts)
+			strcpy(opts, mo);
+		if (optional) {
+			size_t n = (size_t)(dash - rest);
+
+			memcpy(optional, rest, n);
+			optional[n] = '\0';
+		}
+	}
+
+	return found;
+}
+
+static bool has_opt(const char *opts, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = opts; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+
+	return false;
+}
+
+static int count_mounts_below(const char *top)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	size_t n = strlen(top);
+	int count = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char mp[512];
+
+		if (sscanf(line, "%*s %*s %*s %*s %511s", mp) == 1 && strncmp(mp, top, n) == 0 &&
+		    (mp[n] == '\0' || mp[n] == '/'))
+			count++;
+	}
+
+	return count;
+}
+
+static const char *const image_dirs[] = {"bin", "etc", "dev", "proc", "sys", "tmp", NULL};
+
+/* The child's world: a private copy of the mount table, so nothing mounted here outlives it. */
+static int enter_private_ns(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -1;
+
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+typedef int (*test_fn)(void);
+
+static void run(const char *name, test_fn fn)
+{
+	int pipefd[2];
+	pid_t pid;
+	int status = 0;
+	char msg[sizeof(why)] = "";
+	ssize_t n;
+
+	snprintf(scratch, sizeof(scratch), "/tmp/ct-rootfs-test.XXXXXX");
+	if (!mkdtemp(scratch) || pipe(pipefd) < 0) {
+		TAP_OK(false, "%s (setup: %s)", name, strerror(errno));
+		return;
+	}
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", scratch);
+	snprintf(host, sizeof(host), "%s/host", scratch);
+	mkdir(rootfs, 0755);
+	mkdir(host, 0755);
+	mkdirs(rootfs, image_dirs);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid == 0) {
+		int rc;
+
+		close(pipefd[0]);
+		why[0] = '\0';
+		if (enter_private_ns() < 0) {
+			snprintf(why, sizeof(why), "private mount namespace: %s", strerror(errno));
+			rc = -1;
+		} else {
+			rc = fn();
+		}
+		if (write(pipefd[1], why, strlen(why)) < 0)
+			rc = -1;
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+
+	/* Whatever the child did, the host side of the test must show no mount of it. */
+	TAP_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && count_mounts_below(scratch) == 0,
+	       "%s", name);
+	if (msg[0])
+		printf("#   %s\n", msg);
+	if (count_mounts_below(scratch) != 0)
+		printf("#   mounts left below %s\n", scratch);
+	else {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+		if (system(cmd) != 0)
+			printf("#   could not remove %s\n", scratch);
+	}
+}
+
+#define HEAD "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"%s\"}, "
+#define MNT_NS "\"namespaces\": [{\"type\": \"mount\"}]"
+#define DEV_TMPFS                                                                                  \
+	"{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","                  \
+	" \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]}"
+#define PROC "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}"
+
+static int test_option_table(void)
+{
+	char *words[] = {"ro",	    "nosuid",  "size=64k", "rbind", "rslave",
+			 "rnoexec", "noatime", "mode=755", "weird"};
+	char *flip[] = {"ro", "rw", "bind"};
+	char *idmap[] = {"idmap"};
+	struct ct_mount_opts o;
+	struct ct_err err = {0};
+	size_t n = 0;
+
+	CHECK(ct_mount_option_known("rro") && ct_mount_option_known("ridmap") &&
+		      ct_mount_option_known("rnosymfollow") && !ct_mount_option_known("size=1") &&
+		      !ct_mount_option_known("weird") && !ct_mount_option_known(NULL),
+	      "known-option answers wrong");
+	while (ct_mount_option_name(n))
+		n++;
+	CHECK(n >= 55, "only %zu option names", n);
+
+	CHECK_OK(ct_mount_opts_parse(words, 9, &o, &err), &err);
+	CHECK(o.attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME) &&
+		      (o.attr_clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME,
+	      "attrs 0x%llx/0x%llx", (unsigned long long)o.attr_set,
+	      (unsigned long long)o.attr_clr);
+	CHECK(o.rec_set == MOUNT_ATTR_NOEXEC && o.is_bind && o.is_rbind, "rec/bind wrong");
+	CHECK(o.propagation == MS_SLAVE && o.propagation_rec, "propagation wrong");
+	CHECK(o.data && strcmp(o.data, "size=64k,mode=755,weird") == 0, "data '%s'",
+	      o.data ? o.data : "(null)");
+	ct_mount_opts_free(&o);
+
+	CHECK_OK(ct_mount_opts_parse(flip, 3, &o, &err), &err);
+	CHECK(!(o.attr_set & MOUNT_ATTR_RDONLY) && (o.attr_clr & MOUNT_ATTR_RDONLY),
+	      "the later 'rw' must win over 'ro'");
+	ct_mount_opts_free(&o);
+	CHECK(ct_mount_opts_parse(idmap, 1, &o, &err) < 0 && err.errnum == EINVAL,
+	      "idmap without bind accepted");
+	CHECK(ct_mount_propagation_from_name("rshared") == (long)(MS_SHARED | MS_REC) &&
+		      ct_mount_propagation_from_name("ro") < 0,
+	      "propagation names wrong");
+
+	return 0;
+}
+
+static int test_filesystem_mounts(void)
+{
+	cleanup_spec struct ct_spec *spec = spec_from(
+		HEAD
+		"\"mounts\": [" DEV_TMPFS ", " PROC ","
+		" {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+		"  \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"mode=0620\"]},"
+		" {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\","
+		"  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},"
+		" {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\"},"
+		" {\"destination\": \"/run\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+		"  \"options\": [\"size=1m\", \"mode=0700\", \"noexec\", \"sync\"]},"
+		" {\"destination\": \"deep/a/b\", \"type\": \"tmpfs\"}],"
+		" \"linux\": {" MNT_NS "}}",
+		rootfs);
+	struct ct_err err = {0};
+	char p[600], ty[64], mo[512];
+	struct statfs sf;
+	struct stat st;
+
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+
+	snprintf(p, sizeof(p), "%s/dev", rootfs);
+	CHECK(mount_at(p, ty, mo, NULL) && strcmp(ty, "tmpfs") == 0 && has_opt(mo, "nosuid"),
+	      "/dev: no nosuid tmpfs");
+	snprintf(p, sizeof(p), "%s/proc", rootfs);
+	CHECK(statfs(p, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC, "/proc is not procfs");
+	snprintf(p, sizeof(p), "%s/sys", rootfs);
+	CHECK(mount_at(p, ty, mo, NULL) && strcmp(ty, "sysfs") == 0 && has_opt(mo, "ro") &&
+		      has_opt(mo, "nodev"),
+	      "/sys: %s %s", ty, mo);
+	snprintf(p, sizeof(p), "%s/dev/pts", rootfs);
+	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "devpts") == 0, "/dev/pts not devpts");
+	snprintf(p, sizeof(p), "%s/dev/pts/ptmx", rootfs);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0666, "pts/ptmx mode %o",
+	      st.st_mode & 0777);
+	snprintf(p, sizeof(p), "%s/dev/mqueue", rootfs);
+	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "mqueue") == 0, "/dev/mqueue");
+	snprintf(p, sizeof(p), "%s/run", rootfs);
+	CHECK(statfs(p, &sf) == 0 && (unsigned long long)sf.f_blocks * sf.f_bsize == 1 << 20,
+	      "/run size %llu", (unsigned long long)sf.f_blocks * sf.f_bsize);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0700, "/run mode %o",
+	      st.st_mode & 07777);
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "noexec"), "/run not noexec: %s", mo);
+	snprintf(p, sizeof(p), "%s/deep/a/b", rootfs);
+	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "tmpfs") == 0, "deep/a/b not created");
+
+	return 0;
+}
+
+static int test_bind_mounts(void)
+{
+	char data[600], file[600], p[600], mo[512];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+	char buf[64];
+
+	snprintf(data, sizeof(data), "%s/data", host);
+	snprintf(file, sizeof(file), "%s/file.txt", host);
+	CHECK(mkdir(data, 0755) == 0 && write_file(file, "hello") == 0, "setup");
+	spec = spec_from(HEAD
+			 "\"mounts\": ["
+			 " {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"%s\","
+			 "  \"options\": [\"bind\", \"ro\", \"nosuid\"]},"
+			 " {\"destination\": \"/etc/missing/file.txt\", \"source\": \"%s\","
+			 "  \"options\": [\"rbind\"]}],"
+			 " \"linux\": {" MNT_NS "}}",
+			 rootfs, data, file);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+
+	snprintf(p, sizeof(p), "%s/etc/missing/file.txt", rootfs);
+	CHECK(read_file(p, buf, sizeof(buf)) == 5 && strcmp(buf, "hello") == 0,
+	      "file bind onto a missing target");
+	snprintf(p, sizeof(p), "%s/data", rootfs);
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "ro") && has_opt(mo, "nosuid"),
+	      "/data options '%s'", mo);
+	snprintf(p, sizeof(p), "%s/data/x", rootfs);
+	CHECK(write_file(p, "x") < 0 && errno == EROFS, "write to a read-only bind");
+
+	return 0;
+}
+
+static int test_bind_source_missing(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\","
+			       " \"source\": \"/nonexistent/ct-src\", \"options\": [\"bind\"]}],"
+			       " \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	struct ct_err err = {0};
+
+	CHECK_SPEC(spec);
+	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == ENOENT &&
+		      strstr(err.msg, "'/nonexistent/ct-src'") && strstr(err.msg, "'/x'"),
+	      "error '%s'", err.msg);
+
+	return 0;
+}
+
+static int test_bad_filesystem_option(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/t\", \"type\": \"tmpfs\","
+			       " \"options\": [\"size=bogus\"]}], \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	cleanup_spec struct ct_spec *nofs =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/t\", \"type\": \"nosuchfs\"}],"
+			       " \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	struct ct_err err = {0};
+
+	CHECK_SPEC(spec && nofs);
+	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == EINVAL &&
+		      strstr(err.msg, "size=bogus"),
+	      "error '%s'", err.msg);
+	CHECK(ct_rootfs_prepare(nofs, rootfs, &err) < 0 && err.errnum == ENODEV &&
+		      strstr(err.msg, "nosuchfs"),
+	      "error '%s'", err.msg);
+
+	return 0;
+}
+
+static int check_node(const char *rel, mode_t type, unsigned int maj, unsigned int min, mode_t perm)
+{
+	char p[600];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s%s", rootfs, rel);
+	CHECK(lstat(p, &st) == 0, "%s missing", rel);
+	CHECK((st.st_mode & S_IFMT) == type && (st.st_mode & 07777) == perm, "%s mode %o", rel,
+	      st.st_mode);
+	CHECK(type == S_IFIFO || (major(st.st_rdev) == maj && minor(st.st_rdev) == min),
+	      "%s is %u:%u", rel, major(st.st_rdev), minor(st.st_rdev));
+
+	return 0;
+}
+
+static int check_link(const char *rel, const char *target)
+{
+	char p[600], buf[600];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s%s", rootfs, rel);
+	n = readlink(p, buf, sizeof(buf) - 1);
+	CHECK(n > 0, "%s is no link", rel);
+	buf[n] = '\0';
+	CHECK(strcmp(buf, target) == 0, "%s -> %s", rel, buf);
+
+	return 0;
+}
+
+static int test_devices(void)
+{
+	cleanup_spec struct ct_spec *spec = spec_from(
+		HEAD
+		"\"mounts\": [" DEV_TMPFS "], \"linux\": {" MNT_NS ", \"devices\": ["
+		" {\"type\": \"c\", \"path\": \"/dev/mydev\", \"major\": 1, \"minor\": 5,"
+		"  \"fileMode\": 384, \"uid\": 1000, \"gid\": 1001},"
+		" {\"type\": \"p\", \"path\": \"/dev/myfifo\", \"fileMode\": 416},"
+		" {\"type\": \"u\", \"path\": \"/dev/sub/full\", \"major\": 1, \"minor\": 7}]}}",
+		rootfs);
+	struct ct_err err = {0};
+	char p[600];
+	struct stat st;
+
+	CHECK_SPEC(spec);
+	umask(022);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	if (check_node("/dev/null", S_IFCHR, 1, 3, 0666) < 0 ||
+	    check_node("/dev/zero", S_IFCHR, 1, 5, 0666) < 0 ||
+	    check_node("/dev/full", S_IFCHR, 1, 7, 0666) < 0 ||
+	    check_node("/dev/random", S_IFCHR, 1, 8, 0666) < 0 ||
+	    check_node("/dev/urandom", S_IFCHR, 1, 9, 0666) < 0 ||
+	    check_node("/dev/tty", S_IFCHR, 5, 0, 0666) < 0 ||
+	    check_node("/dev/mydev", S_IFCHR, 1, 5, 0600) < 0 ||
+	    check_node("/dev/myfifo", S_IFIFO, 0, 0, 0640) < 0 ||
+	    check_node("/dev/sub/full", S_IFCHR, 1, 7, 0666) < 0)
+		return -1;
+	if (check_link("/dev/fd", "/proc/self/fd") < 0 ||
+	    check_link("/dev/stdin", "/proc/self/fd/0") < 0 ||
+	    check_link("/dev/stdout", "/proc/self/fd/1") < 0 ||
+	    check_link("/dev/stderr", "/proc/self/fd/2") < 0 ||
+	    check_link("/dev/ptmx", "pts/ptmx") < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/dev/mydev", rootfs);
+	CHECK(stat(p, &st) == 0 && st.st_uid == 1000 && st.st_gid == 1001, "owner %u:%u", st.st_uid,
+	      st.st_gid);
+
+	return 0;
+}
+
+static int test_device_bad_type(void)
+{
+	cleanup_spec struct ct_spec *spec = spec_from(
+		HEAD
+		"\"mounts\": [" DEV_TMPFS "], \"linux\": {" MNT_NS ", \"devices\": ["
+		" {\"type\": \"c\", \"path\": \"/dev/huge\", \"major\": 99999, \"minor\": 1}]}}",
+		rootfs);
+	struct ct_err err = {0};
+
+	if (!spec)
+		return 0; /* the schema already refuses it: fine too */
+	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == EINVAL &&
+		      strstr(err.msg, "/dev/huge"),
+	      "error '%s'", err.msg);
+
+	return 0;
+}
+
+static int test_pivot_and_finish(void)
+{
+	char p[600], buf[64], mo[512];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+	struct statfs sf;
+
+	snprintf(p, sizeof(p), "%s/secretdir", rootfs);
+	CHECK(mkdir(p, 0755) == 0, "setup");
+	snprintf(p, sizeof(p), "%s/secretdir/x", rootfs);
+	CHECK(write_file(p, "x") == 0, "setup");
+	snprintf(p, sizeof(p), "%s/etc/secret", rootfs);
+	CHECK(write_file(p, "s3cret") == 0, "setup");
+	spec = spec_from(
+		"{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"%s\", \"readonly\": true},"
+		" \"mounts\": [" DEV_TMPFS ", " PROC "], \"linux\": {" MNT_NS ","
+		" \"rootfsPropagation\": \"rshared\","
+		" \"maskedPaths\": [\"/proc/kcore\", \"/proc/version\", \"/secretdir\", \"/etc/secret\","
+		" \"/missing\"],"
+		" \"readonlyPaths\": [\"/proc/sys\", \"/etc\", \"/missing/too\"]}}",
+		rootfs);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_pivot(rootfs, false, &err), &err);
+	CHECK_OK(ct_rootfs_finish(spec, &err), &err);
+
+	CHECK(getcwd(p, sizeof(p)) && strcmp(p, "/") == 0, "cwd '%s'", p);
+	CHECK(access("/tmp/ct-rootfs-test-absent", F_OK) < 0 && access("/secretdir", F_OK) == 0,
+	      "root is not the rootfs");
+	CHECK(count_mounts_below(scratch) == 0, "the old root is still visible");
+	CHECK(read_file("/etc/secret", buf, sizeof(buf)) == 0, "masked file readable: '%s'", buf);
+	CHECK(access("/secretdir/x", F_OK) < 0 && errno == ENOENT, "masked dir shows its content");
+	CHECK(statfs("/secretdir", &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
+		      (sf.f_flags & ST_RDONLY),
+	      "masked dir is no read-only tmpfs");
+	CHECK(read_file("/proc/version", buf, sizeof(buf)) == 0, "/proc/version not masked");
+	CHECK(mount_at("/proc/sys", NULL, mo, NULL) && has_opt(mo, "ro") && has_opt(mo, "nosuid"),
+	      "/proc/sys '%s'", mo);
+	CHECK(write_file("/etc/new", "x") < 0 && errno == EROFS, "/etc writable");
+	CHECK(write_file("/tmp/new", "x") < 0 && errno == EROFS, "root writable");
+	CHECK(mount_at("/", NULL, NULL, mo) && strstr(mo, "shared:"), "/ not shared: '%s'", mo);
+
+	return 0;
+}
+
+static int test_no_pivot(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [" DEV_TMPFS "], \"linux\": {" MNT_NS "}}", rootfs);
+	struct ct_err err = {0};
+	char p[600];
+
+	snprintf(p, sizeof(p), "%s/etc/marker", rootfs);
+	CHECK(spec && write_file(p, "m") == 0, "setup");
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_pivot(rootfs, true, &err), &err);
+	CHECK_OK(ct_rootfs_finish(spec, &err), &err);
+	CHECK(access("/etc/marker", F_OK) == 0 && access("/dev/null", F_OK) == 0,
+	      "not chrooted into the rootfs");
+
+	return 0;
+}
+
+static bool dir_is_empty(const char *path)
+{
+	cleanup_closedir DIR *d = opendir(path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			return false;
+
+	return d != NULL;
+}
+
+/* CVE-2021-30465 class: symlinks in the image aimed at the host must stay inside the rootfs. */
+static int test_symlink_escape(void)
+{
+	char p[600], q[600], src[600];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+	char ty[64];
+
+	snprintf(p, sizeof(p), "%s/evil", rootfs);
+	CHECK(symlink(host, p) == 0, "setup");
+	/* The host path exists inside the rootfs too: that is where everything must land. */
+	snprintf(q, sizeof(q), "mkdir -p '%s%s'", rootfs, host);
+	CHECK(system(q) == 0, "setup");
+	snprintf(p, sizeof(p), "%s/evil2", rootfs);
+	snprintf(q, sizeof(q), "../../../../../../..%s", host);
+	CHECK(symlink(q, p) == 0, "setup");
+	snprintf(src, sizeof(src), "%s/src.txt", scratch);
+	CHECK(write_file(src, "src") == 0, "setup");
+	spec = spec_from(HEAD
+			 "\"mounts\": ["
+			 " {\"destination\": \"/evil/mnt\", \"type\": \"tmpfs\"},"
+			 " {\"destination\": \"/evil2/newdir/deeper\", \"type\": \"tmpfs\"},"
+			 " {\"destination\": \"/evil/sub/file\", \"type\": \"bind\","
+			 "  \"source\": \"%s\", \"options\": [\"bind\"]}],"
+			 " \"linux\": {" MNT_NS ", \"devices\": ["
+			 " {\"type\": \"c\", \"path\": \"/evil/dev0\", \"major\": 1, \"minor\": 3},"
+			 " {\"type\": \"p\", \"path\": \"/evil2/fifo\"}]}}",
+			 rootfs, src);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+
+	CHECK(dir_is_empty(host), "something landed in the host directory %s", host);
+	CHECK(!mount_at(host, NULL, NULL, NULL), "a mount landed on the host directory");
+	/* Resolved as a chroot would: the host path, inside the rootfs. */
+	snprintf(p, sizeof(p), "%s%s/mnt", rootfs, host);
+	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "tmpfs") == 0, "tmpfs not at %s", p);
+	snprintf(p, sizeof(p), "%s%s/newdir/deeper", rootfs, host);
+	CHECK(mount_at(p, NULL, NULL, NULL), "nested mkdir not inside the rootfs");
+	snprintf(p, sizeof(p), "%s%s/dev0", rootfs, host);
+	CHECK(access(p, F_OK) == 0, "device not inside the rootfs");
+	snprintf(p, sizeof(p), "%s%s/fifo", rootfs, host);
+	CHECK(access(p, F_OK) == 0, "fifo not inside the rootfs");
+
+	return 0;
+}
+
+static int test_dangling_symlink(void)
+{
+	char p[600], absent[600];
+	cleanup_spec struct ct_spec *spec = spec_from(
+		HEAD "\"mounts\": [{\"destination\": \"/dangling/mnt\", \"type\": \"tmpfs\"}],"
+		     " \"linux\": {" MNT_NS "}}",
+		rootfs);
+	struct ct_err err = {0};
+
+	CHECK_SPEC(spec);
+	snprintf(absent, sizeof(absent), "%s/absent", host);
+	snprintf(p, sizeof(p), "%s/dangling", rootfs);
+	CHECK(symlink(absent, p) == 0, "setup");
+	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == ENOENT &&
+		      strstr(err.msg, "/dangling"),
+	      "error '%s'", err.msg);
+	CHECK(dir_is_empty(host) && !mount_at(host, NULL, NULL, NULL), "host directory touched");
+
+	return 0;
+}
+
+static int test_proc_destination_symlink(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [" PROC "], \"linux\": {" MNT_NS "}}", rootfs);
+	struct ct_err err = {0};
+	char p[600];
+
+	snprintf(p, sizeof(p), "%s/proc", rootfs);
+	CHECK(spec && rmdir(p) == 0 && symlink(host, p) == 0, "setup");
+	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == ELOOP &&
+		      strstr(err.msg, "symlink"),
+	      "proc through a symlink accepted: '%s'", err.msg);
+	CHECK(dir_is_empty(host) && !mount_at(host, NULL, NULL, NULL), "host directory touched");
+
+	return 0;
+}
+
+/* CVE-2025-31133: masking must never bind whatever a hostile /dev/null points at. */
+static int hostile_devnull(bool as_symlink, int want_errno)
+{
+	char fakedev[256], p[600], victim[600], buf[64];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+
+	snprintf(fakedev, sizeof(fakedev), "%s/fakedev", scratch);
+	snprintf(victim, sizeof(victim), "%s/victim", host);
+	snprintf(p, sizeof(p), "%s/null", fakedev);
+	CHECK(mkdir(fakedev, 0755) == 0 && write_file(victim, "precious") == 0, "setup");
+	CHECK(as_symlink ? symlink(victim, p) == 0 : write_file(p, "") == 0, "setup");
+	snprintf(p, sizeof(p), "%s/etc/secret", rootfs);
+	CHECK(write_file(p, "s3cret") == 0, "setup");
+	spec = spec_from(HEAD "\"mounts\": [{\"destination\": \"/dev\", \"type\": \"bind\","
+			      " \"source\": \"%s\", \"options\": [\"rbind\"]}],"
+			      " \"linux\": {" MNT_NS ", \"maskedPaths\": [\"/etc/secret\"]}}",
+			 rootfs, fakedev);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_pivot(rootfs, false, &err), &err);
+	CHECK(ct_rootfs_finish(spec, &err) < 0 && err.errnum == want_errno &&
+		      strstr(err.msg, "/dev/null") && strstr(err.msg, "/etc/secret"),
+	      "finish: errno %d '%s'", err.errnum, err.msg);
+	CHECK(read_file("/etc/secret", buf, sizeof(buf)) > 0 && strcmp(buf, "s3cret") == 0,
+	      "/etc/secret was replaced by '%s'", buf);
+
+	return 0;
+}
+
+static int test_devnull_symlink(void)
+{
+	return hostile_devnull(true, ELOOP);
+}
+
+static int test_devnull_regular_file(void)
+{
+	return hostile_devnull(false, ENODEV);
+}
+
+static int test_fake_procfs(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [" DEV_TMPFS ", " PROC ","
+			       " {\"destination\": \"/proc\", \"type\": \"tmpfs\"}],"
+			       " \"linux\": {" MNT_NS ", \"maskedPaths\": [\"/proc/kcore\"]}}",
+			  rootfs);
+	struct ct_err err = {0};
+	cleanup_close int fd = -1;
+	struct statfs sf;
+
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_proc_open("self/status", O_RDONLY, &fd, &err), &err);
+	CHECK(fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC, "not procfs");
+	CHECK(ct_proc_open("self/fd/0", O_RDONLY, &fd, &err) < 0 && err.errnum == ELOOP,
+	      "a magic link was followed");
+	CHECK(ct_proc_open("../etc/passwd", O_RDONLY, &fd, &err) < 0 && err.errnum == EXDEV,
+	      "escaped procfs: %d", err.errnum);
+
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_pivot(rootfs, false, &err), &err);
+	CHECK(ct_rootfs_finish(spec, &err) < 0 && err.errnum == EXDEV && strstr(err.msg, "/proc"),
+	      "tmpfs over /proc accepted: '%s'", err.msg);
+
+	return 0;
+}
+
+/* CVE-2025-52565: the console bind must not follow a /dev/console symlink. */
+static int test_console(void)
+{
+	cleanup_close int master = -1, slave = -1, notty = -1;
+	struct ct_err err = {0};
+	char p[600], ty[64];
+
+	CHECK(openpty(&master, &slave, NULL, NULL, NULL) == 0, "openpty: %s", strerror(errno));
+	snprintf(p, sizeof(p), "%s/dev/console", rootfs);
+	CHECK(symlink(host, p) == 0, "setup");
+	CHECK(ct_rootfs_bind_console_fd(rootfs, slave, &err) < 0 && err.errnum == ELOOP,
+	      "console symlink followed: '%s'", err.msg);
+	CHECK(!mount_at(host, NULL, NULL, NULL), "mounted onto the host");
+	CHECK(unlink(p) == 0, "setup");
+	notty = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	CHECK(ct_rootfs_bind_console_fd(rootfs, notty, &err) < 0 && err.errnum == ENOTTY,
+	      "a non-pty accepted");
+	CHECK_OK(ct_rootfs_bind_console_fd(rootfs, slave, &err), &err);
+	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "devpts") == 0, "console not bound");
+
+	return 0;
+}
+
+static int test_cleanup_without_mount_ns(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [" DEV_TMPFS ", " PROC ","
+			       " {\"destination\": \"/run\", \"type\": \"tmpfs\"}]}",
+			  rootfs);
+	struct ct_err err = {0};
+	int before = count_mounts_below(scratch);
+
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK(count_mounts_below(rootfs) >= 4, "only %d mounts", count_mounts_below(rootfs));
+	CHECK_OK(ct_rootfs_cleanup(rootfs, &err), &err);
+	CHECK(count_mounts_below(scratch) == before, "%d mounts left", count_mounts_below(scratch));
+	CHECK_OK(ct_rootfs_cleanup(rootfs, &err), &err);
+
+	return 0;
+}
+
+static int test_idmapped_mount(void)
+{
+	char d[600], f[600], p[600];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+	struct stat st;
+
+	snprintf(d, sizeof(d), "%s/idm", host);
+	snprintf(f, sizeof(f), "%s/idm/file", host);
+	CHECK(mkdir(d, 0755) == 0 && write_file(f, "x") == 0 && chown(f, 0, 0) == 0, "setup");
+	spec = spec_from(
+		HEAD "\"mounts\": [{\"destination\": \"/idm\", \"type\": \"bind\","
+		     " \"source\": \"%s\", \"options\": [\"bind\", \"idmap\"],"
+		     " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+		     " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 2000, \"size\": 1}]}],"
+		     " \"linux\": {" MNT_NS "}}",
+		rootfs, d);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	snprintf(p, sizeof(p), "%s/idm/file", rootfs);
+	CHECK(stat(p, &st) == 0 && st.st_uid == 1000 && st.st_gid == 2000, "owner %u:%u", st.st_uid,
+	      st.st_gid);
+
+	return 0;
+}
+
+static int test_recursive_and_propagation(void)
+{
+	char d[600], sub[600], p[600], mo[512], opt[512];
+	cleanup_spec struct ct_spec *spec = NULL;
+	struct ct_err err = {0};
+
+	snprintf(d, sizeof(d), "%s/tree", host);
+	snprintf(sub, sizeof(sub), "%s/tree/sub", host);
+	CHECK(mkdir(d, 0755) == 0 && mkdir(sub, 0755) == 0, "setup");
+	CHECK(mount("tmpfs", sub, "tmpfs", 0, NULL) == 0, "mount: %s", strerror(errno));
+	spec = spec_from(HEAD "\"mounts\": ["
+			      " {\"destination\": \"/rro\", \"source\": \"%s\","
+			      "  \"options\": [\"rbind\", \"rro\", \"rnosuid\"]},"
+			      " {\"destination\": \"/ro\", \"source\": \"%s\","
+			      "  \"options\": [\"rbind\", \"ro\"]},"
+			      " {\"destination\": \"/shared\", \"type\": \"tmpfs\","
+			      "  \"options\": [\"rshared\", \"noatime\"]}],"
+			      " \"linux\": {" MNT_NS "}}",
+			 rootfs, d, d);
+	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	snprintf(p, sizeof(p), "%s/rro/sub", rootfs);
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "ro") && has_opt(mo, "nosuid"),
+	      "rro did not reach the submount: '%s'", mo);
+	snprintf(p, sizeof(p), "%s/ro", rootfs);
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "ro"), "ro top: '%s'", mo);
+	snprintf(p, sizeof(p), "%s/ro/sub", rootfs);
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "rw"), "plain ro went recursive: '%s'",
+	      mo);
+	snprintf(p, sizeof(p), "%s/shared", rootfs);
+	CHECK(mount_at(p, NULL, mo, opt) && strstr(opt, "shared:") && has_opt(mo, "noatime"),
+	      "shared tmpfs: '%s' '%s'", mo, opt);
+
+	return 0;
+}
+
+static int test_cgroup_mounts(void)
+{
+	cleanup_spec struct ct_spec *spec = spec_from(
+		HEAD "\"mounts\": ["
+		     " {\"destination\": \"/sys\", \"type\": \"sysfs\", \"options\": [\"ro\"]},"
+		     " {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\","
+		     "  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"]},"
+		     " {\"destination\": \"/cg2\", \"type\": \"cgroup2\"}],"
+		     " \"linux\": {" MNT_NS "}}",
+		rootfs);
+	struct ct_err err = {0};
+	char p[600], ty[64], mo[512];
+	struct statfs sf;
+
+	CHECK_SPEC(spec);
+	if (statfs("/sys/fs/cgroup/memory", &sf) < 0 || sf.f_type != CGROUP_SUPER_MAGIC)
+		return 0; /* not a v1/hybrid host: the v1 layout cannot be checked here */
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup", rootfs);
+	CHECK(mount_at(p, ty, mo, NULL) && strcmp(ty, "tmpfs") == 0 && has_opt(mo, "ro"),
+	      "/sys/fs/cgroup: %s %s", ty, mo);
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/memory", rootfs);
+	CHECK(statfs(p, &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC, "memory hierarchy missing");
+	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "ro") && has_opt(mo, "nosuid"),
+	      "memory options '%s'", mo);
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/systemd", rootfs);
+	CHECK(statfs(p, &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC, "name=systemd missing");
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/unified", rootfs);
+	CHECK(statfs(p, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC, "unified missing");
+	snprintf(p, sizeof(p), "%s/cg2", rootfs);
+	CHECK(statfs(p, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC, "cgroup2 type missing");
+
+	return 0;
+}
+
+int main(void)
+{
+	if (geteuid() != 0) {
+		printf("ok 1 # skip rootfs tests need root\n1..1\n");
+		return 0;
+	}
+	run("the option table sorts words into attributes, flags, propagation and data",
+	    test_option_table);
+	run("tmpfs, proc, sysfs, devpts and mqueue mount with their options",
+	    test_filesystem_mounts);
+	run("bind mounts apply ro and create a missing file target", test_bind_mounts);
+	run("a missing bind source fails naming source and destination", test_bind_source_missing);
+	run("a bad filesystem option or type fails with the kernel's reason",
+	    test_bad_filesystem_option);
+	run("default /dev nodes, links and linux.devices get type, mode and owner", test_devices);
+	run("an impossible device number is refused", test_device_bad_type);
+	run("pivot, masked and read-only paths, read-only root and shared propagation",
+	    test_pivot_and_finish);
+	run("no_pivot moves the rootfs to / and chroots", test_no_pivot);
+	run("symlinks in the image never let a mount, mkdir or node reach the host",
+	    test_symlink_escape);
+	run("a dangling symlink to the host fails the mount and creates nothing there",
+	    test_dangling_symlink);
+	run("a proc destination through a symlink is refused", test_proc_destination_symlink);
+	run("masking refuses a /dev/null that is a symlink to a host file", test_devnull_symlink);
+	run("masking refuses a /dev/null that is a regular file", test_devnull_regular_file);
+	run("procfs opens stay in a real procfs; a tmpfs over /proc is refused", test_fake_procfs);
+	run("the console bind refuses a /dev/console symlink and a non-pty", test_console);
+	run("without a mount namespace cleanup detaches every mount below the rootfs",
+	    test_cleanup_without_mount_ns);
+	run("an idmapped bind shows the mapped owners", test_idmapped_mount);
+	run("recursive attributes reach submounts; propagation and atime apply",
+	    test_recursive_and_propagation);
+	run("cgroup mounts show the host's hierarchies read-only, cgroup2 too", test_cgroup_mounts);
+
+	return tap_done();
+}
