@@ -648,10 +648,10 @@ static int create_dirs(struct ct_cgroup *cg, const char *cg_path, struct ct_err 
 	for (size_t i = 0; i < cg->n; i++) {
 		struct cg_dir *d = &cg->dirs[i];
 
-		if (d->is_v2)
-			enable_controllers(d, levels);
 		if (make_dirs(d, levels, err) < 0)
 			return -1;
+		if (d->is_v2)
+			enable_controllers(d, levels);
 		if (d->created == 0 && check_empty(d, err) < 0)
 			return -1;
 	}

@@ -198,9 +198,10 @@ static void patch_jumps(struct prog *p, size_t start, size_t end)
  * jumps (JMP32) because major and minor are u32 and a 64-bit compare would
  * sign-extend the immediate.
  */
-static void emit_rule(struct prog *p, const struct dev_rule *r)
+static bool emit_rule(struct prog *p, const struct dev_rule *r)
 {
 	size_t start = p->n;
+	bool is_catch_all = r->type == 'a' && r->major < 0 && r->minor < 0 && r->access == ACC_ALL;
 
 	if (r->type != 'a')
 		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
@@ -221,6 +222,8 @@ static void emit_rule(struct prog *p, const struct dev_rule *r)
 	emit(p, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, r->allow ? 1 : 0);
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	patch_jumps(p, start, p->n);
+
+	return is_catch_all;
 }
 
 static int build_prog(const struct rule_list *l, struct prog *p, struct ct_err *err)
@@ -234,37 +237,75 @@ static int build_prog(const struct rule_list *l, struct prog *p, struct ct_err *
 	emit(p, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0);
 	emit(p, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0);
 	/* The last matching rule decides, as in the v1 lists: walk them backwards. */
+	/*
+	 * A catch-all rule ends the program: the verifier refuses code after
+	 * it as unreachable. Without one, what no rule matched is denied.
+	 */
 	for (size_t i = l->n; i-- > 0;)
-		emit_rule(p, &l->v[i]);
+		if (emit_rule(p, &l->v[i]))
+			goto done;
 	emit(p, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+done:
 	if (p->n > sizeof(p->v) / sizeof(p->v[0]))
 		return ct_err_set(err, E2BIG, "device policy of %zu rules is too long", l->n);
 
 	return 0;
 }
 
+/* The verifier's complaint is the line before its closing "processed N insns" summary. */
+static const char *verifier_reason(char *log, size_t size)
+{
+	char *last = log;
+
+	log[size - 1] = '\0';
+	for (char *nl; (nl = strchr(last, '\n')) && nl[1] && strncmp(nl + 1, "processed ", 10);)
+		last = nl + 1;
+	last[strcspn(last, "\n")] = '\0';
+
+	return last;
+}
+
+static int load_prog(const struct prog *p, struct ct_err *err)
+{
+	static char log_buf[65536];
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	attr.insns = (uint64_t)(uintptr_t)p->v;
+	attr.insn_cnt = (uint32_t)p->n;
+	attr.license = (uint64_t)(uintptr_t) "Apache-2.0";
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0)
+		return fd;
+
+	/* Load again with the verifier's log only to explain the refusal. */
+	log_buf[0] = '\0';
+	attr.log_buf = (uint64_t)(uintptr_t)log_buf;
+	attr.log_size = sizeof(log_buf);
+	attr.log_level = 1;
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0)
+		return fd;
+
+	return ct_err_set(err, errno, "load the device BPF program (%zu instructions): %s", p->n,
+			  verifier_reason(log_buf, sizeof(log_buf)));
+}
+
 static int attach_v2(const struct cg_dir *d, const struct rule_list *l, struct ct_err *err)
 {
 	static struct prog p;
-	static char log_buf[4096];
 	union bpf_attr attr;
 	cleanup_close int prog_fd = -1;
 	cleanup_close int dir_fd = -1;
 
 	if (build_prog(l, &p, err) < 0)
 		return -1;
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	attr.insns = (uint64_t)(uintptr_t)p.v;
-	attr.insn_cnt = (uint32_t)p.n;
-	attr.license = (uint64_t)(uintptr_t) "Apache-2.0";
-	attr.log_buf = (uint64_t)(uintptr_t)log_buf;
-	attr.log_size = sizeof(log_buf);
-	attr.log_level = 1;
-	prog_fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	prog_fd = load_prog(&p, err);
 	if (prog_fd < 0)
-		return ct_err_set(err, errno, "load the device BPF program (%zu instructions)", p.n);
+		return -1;
 
 	dir_fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)

@@ -1,0 +1,96 @@
+#!/bin/bash
+# Runs the cgroup tests on a pure cgroup v2 kernel: Debian's own kernel
+# (downloaded, not installed) booted under qemu with cgroup_no_v1=all and a
+# busybox initramfs holding statically built test binaries. Prints the guest's
+# TAP lines and ends with "cgroup2: N passed, N failed"; exits 1 on any failure,
+# and on a guest that never reported (hang, panic, timeout).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+CC=${CC:-gcc}
+work=$BUILD/cgroup2
+guest_timeout=${CGROUP2_TIMEOUT:-300}
+mkdir -p "$work"
+
+die() {
+	echo "cgroup2: $*" >&2
+	exit 1
+}
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing; run 'make deps'"
+[[ -x /bin/busybox ]] || die "/bin/busybox missing; run 'make deps'"
+
+# The kernel: the ABI in the package name changes with each security update,
+# so ask apt which one linux-image-amd64 means today, and cache it.
+fetch_kernel() {
+	local pkg deb
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+	[[ -n $pkg ]] || die "cannot resolve linux-image-amd64 with apt-cache"
+	if [[ -f $work/kernel.pkg && $(cat "$work/kernel.pkg") == "$pkg" && -f $work/vmlinuz ]]; then
+		return 0
+	fi
+	rm -rf "$work/kpkg" "$work"/*.deb
+	(cd "$work" && apt-get download -q "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
+	deb=$(ls "$work"/linux-image-*.deb)
+	dpkg-deb -x "$deb" "$work/kpkg"
+	cp "$work"/kpkg/boot/vmlinuz-* "$work/vmlinuz"
+	echo "$pkg" >"$work/kernel.pkg"
+	rm -rf "$work/kpkg" "$deb"
+}
+
+# Static binaries: one file each, nothing to copy from the host's /lib.
+build_static() {
+	local out=$1
+	shift
+	"$CC" -std=gnu11 -D_GNU_SOURCE -I. -O2 -static -o "$out" "$@" \
+		"$BUILD/libcommon.a" -ljansson -lcap -lseccomp 2>"$work/link.log" ||
+		{ cat "$work/link.log" >&2; die "static link of $out failed"; }
+}
+
+make_initramfs() {
+	local root=$work/root t
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,tests}
+	cp /bin/busybox "$root/bin/busybox"
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	for t in "${tests[@]}"; do
+		cp "$work/$t" "$root/tests/$t"
+	done
+	cp tests/cgroup2/init.sh "$root/init"
+	chmod 0755 "$root/init"
+	(cd "$root" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) | gzip -1 >"$work/initrd.gz"
+}
+
+fetch_kernel
+tests=(test_cgroup)
+build_static "$work/test_cgroup" tests/unit/test_cgroup.c
+make_initramfs
+
+start=$(date +%s.%N)
+set +e
+timeout "$guest_timeout" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 1024 -smp 2 \
+	-kernel "$work/vmlinuz" -initrd "$work/initrd.gz" \
+	-append 'console=ttyS0 cgroup_no_v1=all panic=-1 quiet' </dev/null >"$work/serial.log" 2>&1
+qrc=$?
+set -e
+end=$(date +%s.%N)
+
+# Serial lines end in \r\n and may carry firmware escape codes: anchor on the TAP words.
+tr -d '\r' <"$work/serial.log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/serial.txt"
+grep -E '^(ok|not ok|#)' "$work/serial.txt" || true
+passed=$(grep -c '^ok' "$work/serial.txt" || true)
+failed=$(grep -c '^not ok' "$work/serial.txt" || true)
+done_line=$(grep -E '^CT-CGROUP2-DONE failed=[0-9]+' "$work/serial.txt" | tail -1 || true)
+awk -v s="$start" -v e="$end" -v rc="$qrc" 'BEGIN { printf "cgroup2: qemu ran %.1f s (exit %d)\n", e - s, rc }'
+if [[ -z $done_line ]]; then
+	echo "not ok - cgroup2 guest never reported (timeout, hang or panic); tail of $work/serial.txt:"
+	tail -n 30 "$work/serial.txt" | sed 's/^/#   /'
+	failed=$((failed + 1))
+elif [[ ${done_line#*failed=} -ne 0 && $failed -eq 0 ]]; then
+	echo "not ok - cgroup2 guest reported ${done_line#*failed=} failures"
+	failed=$((failed + 1))
+fi
+[[ $passed -gt 0 ]] || failed=$((failed + 1))
+echo "cgroup2: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
