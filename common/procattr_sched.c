@@ -72,9 +72,6 @@ static const struct name_value mpol_flags[] = {
 	{NULL, 0},
 };
 
-/* Highest CPU or node number a list may name: far above any machine, low enough to bound malloc. */
-#define LIST_MAX_BIT 65535
-
 static int lookup(const struct name_value *table, const char *name, long *ret)
 {
 	for (; table->name; table++) {
@@ -174,76 +171,6 @@ int ct_procattr_set_personality(const struct ct_personality *pers, struct ct_err
 	if (personality(domain) < 0)
 		return ct_err_set(err, errno, "set personality '%s'", pers->domain);
 
-	return 0;
-}
-
-static int parse_num(const char **p, unsigned long *ret)
-{
-	char *end;
-	unsigned long v;
-
-	if (**p < '0' || **p > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(*p, &end, 10);
-	if (errno || v > LIST_MAX_BIT)
-		return -1;
-	*p = end;
-	*ret = v;
-
-	return 0;
-}
-
-static const char *skip_blanks(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-static void set_range(unsigned long *mask, unsigned long lo, unsigned long hi)
-{
-	const size_t lbits = sizeof(long) * CHAR_BIT;
-
-	for (unsigned long b = lo; b <= hi; b++)
-		mask[b / lbits] |= 1UL << (b % lbits);
-}
-
-int ct_parse_cpu_list(const char *list, unsigned long **ret_mask, size_t *ret_nbits,
-		      struct ct_err *err)
-{
-	const size_t lbits = sizeof(long) * CHAR_BIT;
-	const size_t nlongs = (LIST_MAX_BIT + lbits) / lbits;
-	cleanup_free unsigned long *mask = calloc(nlongs, sizeof(long));
-	unsigned long highest = 0;
-	const char *p = skip_blanks(list);
-
-	if (!mask)
-		return ct_err_set(err, ENOMEM, "parse list '%s'", list);
-	while (*p) {
-		unsigned long lo, hi;
-
-		if (parse_num(&p, &lo) < 0)
-			return ct_err_set(err, EINVAL, "malformed list '%s'", list);
-		hi = lo;
-		p = skip_blanks(p);
-		if (*p == '-') {
-			p = skip_blanks(p + 1);
-			if (parse_num(&p, &hi) < 0 || hi < lo)
-				return ct_err_set(err, EINVAL, "malformed list '%s'", list);
-			p = skip_blanks(p);
-		}
-		set_range(mask, lo, hi);
-		if (hi > highest)
-			highest = hi;
-		if (*p == ',')
-			p = skip_blanks(p + 1);
-		else if (*p)
-			return ct_err_set(err, EINVAL, "malformed list '%s'", list);
-	}
-
-	*ret_nbits = (highest / lbits + 1) * lbits;
-	*ret_mask = steal_ptr(&mask);
 	return 0;
 }
 

@@ -141,7 +141,7 @@ int ct_procattr_apply_sysctl(const struct ct_spec *spec, struct ct_err *err)
 	/* Check every key first: a refused key means nothing was written. */
 	for (size_t i = 0; i < kvs->n; i++) {
 		char comps[PATH_MAX], dotted[PATH_MAX];
-		size_t n;
+		size_t n = 0;
 
 		if (split_key(kvs->v[i].key, comps, sizeof(comps), dotted, &n, err) < 0 ||
 		    check_namespaced(spec, kvs->v[i].key, dotted, err) < 0)
@@ -158,7 +158,7 @@ int ct_procattr_apply_sysctl(const struct ct_spec *spec, struct ct_err *err)
 
 	for (size_t i = 0; i < kvs->n; i++) {
 		char comps[PATH_MAX], dotted[PATH_MAX];
-		size_t n;
+		size_t n = 0;
 
 		if (split_key(kvs->v[i].key, comps, sizeof(comps), dotted, &n, err) < 0 ||
 		    write_key(sysfd, kvs->v[i].key, comps, n, kvs->v[i].value, err) < 0)

@@ -236,7 +236,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct ct_seccomp *sc, uint32_t 
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		const struct ct_seccomp_syscall *sys = &sc->syscalls[i];
 		const char *first = sys->names.n ? sys->names.v[0] : "";
-		uint32_t action;
+		uint32_t action = 0;
 
 		if (resolve_action(sys->action, sys->has_errno_ret, sys->errno_ret, &action, err) <
 		    0)
@@ -258,7 +258,7 @@ static int build_filter(const struct ct_seccomp *sc, void (*warn)(const char *na
 			scmp_filter_ctx *ret_ctx, struct load_opts *opts, struct ct_err *err)
 {
 	cleanup_seccomp scmp_filter_ctx ctx = NULL;
-	uint32_t def_action;
+	uint32_t def_action = 0;
 	int rc;
 
 	if (resolve_action(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret,
