@@ -112,6 +112,8 @@ static int open_ns_file(struct join_ctx *ctx, enum ct_ns_type type, const char *
 static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 {
 	char path[64];
+	struct stat st;
+	uint64_t mine;
 	int fd;
 
 	if (!(ctx->with_file & JOIN_BIT(CT_NS_USER))) {
@@ -127,6 +129,10 @@ static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 	ctx->ns_fd[CT_NS_USER] = fd;
 	strcat(ctx->ns_path[CT_NS_USER], " (parent)");
 	ctx->want |= JOIN_BIT(CT_NS_USER);
+	/* setns refuses our own user namespace; being in it already, there is nothing to do. */
+	if (fstat(fd, &st) == 0 && ct_ns_inode(getpid(), CT_NS_USER, &mine, err) == 0 &&
+	    (uint64_t)st.st_ino == mine)
+		ctx->want &= ~JOIN_BIT(CT_NS_USER);
 
 	return 0;
 }
