@@ -41,7 +41,7 @@ $$(BUILD)/$(1): $$($(1)_OBJ) $$(BUILD)/libcommon.a
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
 
-.PHONY: all deps install uninstall check check-unit check-bats check-asan lint demo \
+.PHONY: all deps install uninstall check check-unit check-bats check-asan check-cgroup2 lint demo \
 	bench fuzz rootfs clean
 
 all: $(TOOLS:%=$(BUILD)/%)
@@ -86,6 +86,11 @@ check: deps
 
 check-unit: all $(UNIT_BIN)
 	BUILD=$(BUILD) tests/run.sh --unit-only
+
+# The cgroup tests again on a pure cgroup v2 kernel, booted under qemu (tests/cgroup2).
+check-cgroup2: deps
+	$(MAKE) $(BUILD)/libcommon.a
+	BUILD=$(BUILD) tests/cgroup2/run.sh
 
 check-bats: all rootfs
 	BUILD=$(BUILD) tests/run.sh --bats-only

@@ -9,6 +9,7 @@ pkgs=(
 	util-linux iproute2 procps libcap2-bin
 	runc crun jq
 	clang clang-format-14 clang-tidy-14 cppcheck shellcheck valgrind hyperfine
+	qemu-system-x86
 )
 
 missing=()
