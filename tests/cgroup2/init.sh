@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the cgroup2 test guest: mount what the tests need, run them, print
 # a done line with the failure count (the host trusts nothing else), power off.
 /bin/busybox mount -t devtmpfs dev /dev
