@@ -2,12 +2,14 @@
 /* The spec model: each field group read, round trips of the schema's examples, and hostile input.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #if __has_include(<valgrind/valgrind.h>)
@@ -305,6 +307,97 @@ static bool round_trips(const char *path, int kind)
 	return ok;
 }
 
+/* The full path (text, JSON rules, validator, model) for one schema example. */
+static bool parses(const char *path, int kind, bool want_ok)
+{
+	struct ct_diags d = {0};
+	struct ct_err err;
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (ct_read_file(path, &buf, &len, &err) < 0)
+		return false;
+	if (kind == 0) {
+		struct ct_spec *s = ct_spec_parse(buf, len, &d);
+		cleanup_json json_t *out = s ? ct_spec_to_json(s) : NULL;
+
+		ok = s && json_equal(out, s->doc);
+		ct_spec_free(s);
+	} else if (kind == 1) {
+		struct ct_state *s = ct_state_parse(buf, len, &d);
+
+		ok = s != NULL;
+		ct_state_free(s);
+	} else {
+		struct ct_features *f = ct_features_parse(buf, len, &d);
+
+		ok = f != NULL;
+		ct_features_free(f);
+	}
+	/* A refused document must say why; an accepted one must carry no error. */
+	ok = want_ok ? ok && d.errors == 0 : !ok && d.errors > 0;
+	ct_diags_free(&d);
+
+	return ok;
+}
+
+static void test_parse_dir(const char *dir, int kind, bool want_ok)
+{
+	cleanup_closedir DIR *dp = opendir(dir);
+	struct dirent *de;
+	int seen = 0;
+
+	while (dp && (de = readdir(dp))) {
+		char path[512];
+
+		if (!strstr(de->d_name, ".json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		TAP_OK(parses(path, kind, want_ok), "the parser %s '%s'",
+		       want_ok ? "accepts" : "refuses with a finding", path);
+		seen++;
+	}
+	TAP_OK(seen > 0, "'%s' held documents to parse", dir);
+}
+
+static void test_load(void)
+{
+	struct ct_diags d = {0};
+	struct ct_err err;
+	char dir[] = "/tmp/ct-test-spec.XXXXXX";
+	char path[64];
+	struct ct_spec *s;
+	FILE *f;
+
+	s = ct_spec_load("/nonexistent/config.json", &d, &err);
+	TAP_OK(!s && err.errnum == ENOENT && d.count == 0 && strstr(err.msg, "/nonexistent"),
+	       "loading a missing file fills err with ENOENT and the path, and adds no finding");
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	f = fopen(path, "we");
+	if (f) {
+		fputs("{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}}\n", f);
+		fclose(f);
+	}
+	s = ct_spec_load(path, &d, &err);
+	TAP_OK(s && err.errnum == 0 && strcmp(s->root_path, "rootfs") == 0,
+	       "ct_spec_load reads a config from a file");
+	ct_spec_free(s);
+	f = fopen(path, "we");
+	if (f) {
+		fputs("{\"ociVersion\": 1}", f);
+		fclose(f);
+	}
+	s = ct_spec_load(path, &d, &err);
+	TAP_OK(!s && err.errnum == 0 && d.errors > 0 && has_finding(&d, "/ociVersion"),
+	       "ct_spec_load reports an invalid config as a finding, not an I/O error");
+	unlink(path);
+	rmdir(dir);
+	ct_diags_free(&d);
+}
+
 static void test_round_trip_dir(const char *dir, int kind)
 {
 	cleanup_closedir DIR *dp = opendir(dir);
@@ -507,6 +600,20 @@ static void test_many_findings(void)
 	ct_diags_free(&d);
 }
 
+/* Through ct_spec_parse a wrong type is reported once, by the validator, not again by the model. */
+static void test_parse_once(void)
+{
+	static const char text[] =
+		"{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\"}, \"hostname\": 7}";
+	struct ct_diags d = {0};
+	struct ct_spec *s = ct_spec_parse(text, sizeof(text) - 1, &d);
+	struct ct_spec *e = ct_spec_parse("", 0, &d);
+
+	TAP_OK(!s && d.errors == 2 && has_finding(&d, "/hostname") && has_finding(&d, "") && !e,
+	       "ct_spec_parse reports a wrong type once and an empty document once");
+	ct_diags_free(&d);
+}
+
 /* Text that ct_json_parse must refuse with a finding rather than crash on. */
 static void expect_refused(const char *buf, size_t len, const char *what)
 {
@@ -560,6 +667,7 @@ static void test_hostile_text(void)
 	cleanup_free char *deep = malloc(2 * depth + 1);
 
 	expect_refused("", 0, "an empty document");
+	test_parse_once();
 	expect_refused(bad_utf8, sizeof(bad_utf8) - 1, "invalid UTF-8");
 	expect_refused(dup, sizeof(dup) - 1, "a duplicate key");
 	expect_refused(big, sizeof(big) - 1, "an integer above INT64_MAX");
@@ -688,6 +796,13 @@ int main(void)
 	test_round_trip_dir(schema_dir(dir, sizeof(dir), "config/good"), 0);
 	test_round_trip_dir(schema_dir(dir, sizeof(dir), "state/good"), 1);
 	test_round_trip_dir(schema_dir(dir, sizeof(dir), "features/good"), 2);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "config/good"), 0, true);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "config/bad"), 0, false);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "state/good"), 1, true);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "state/bad"), 1, false);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "features/good"), 2, true);
+	test_parse_dir(schema_dir(dir, sizeof(dir), "features/bad"), 2, false);
+	test_load();
 	test_unknown_keys();
 	test_absent_stays_absent();
 	test_from_scratch();
