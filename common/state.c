@@ -220,6 +220,8 @@ json_t *ct_record_to_json(const struct ct_record *rec)
 			json_object_set_new(paths, name, json_string(rec->ns_paths[t]));
 	}
 	json_object_set_new(doc, "namespace_paths", paths);
+	if (rec->cgroup)
+		json_object_set(doc, "cgroup", rec->cgroup);
 
 	return steal_ptr(&doc);
 }
@@ -257,6 +259,8 @@ int ct_record_from_json(json_t *doc, struct ct_record *rec, struct ct_err *err)
 	rec->owner = (uid_t)json_integer_value(json_object_get(doc, "owner"));
 	if (json_is_object(json_object_get(doc, "annotations")))
 		rec->annotations = json_incref(json_object_get(doc, "annotations"));
+	if (json_is_object(json_object_get(doc, "cgroup")))
+		rec->cgroup = json_incref(json_object_get(doc, "cgroup"));
 	for (int t = 0; t < CT_NS_COUNT && json_is_object(paths); t++) {
 		const char *name = ct_ns_type_name((enum ct_ns_type)t);
 		const char *p = name ? json_string_value(json_object_get(paths, name)) : NULL;
@@ -276,6 +280,7 @@ void ct_record_free(struct ct_record *rec)
 	free(rec->rootfs);
 	free(rec->created);
 	json_decref(rec->annotations);
+	json_decref(rec->cgroup);
 	for (int t = 0; t < CT_NS_COUNT; t++)
 		free(rec->ns_paths[t]);
 	memset(rec, 0, sizeof(*rec));

@@ -43,6 +43,7 @@ struct ct_record {
 	uid_t owner;
 	json_t *annotations; /* object or NULL; owned */
 	char *ns_paths[CT_NS_COUNT];
+	json_t *cgroup; /* ct_cgroup_to_json's object, or NULL without cgroups; owned */
 };
 
 /*
