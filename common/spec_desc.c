@@ -465,10 +465,12 @@ static bool field_present(const struct ct_field *f, const void *base, const json
 	default:
 		break;
 	}
-	/* obj NULL: the question is whether the model holds a value, not whether to write. */
-	if (obj && (f->flags & CT_F_REQ))
-		return true;
-	if (is_new && (f->flags & CT_F_NEW))
+	/*
+	 * A required field is written into a new object even when 0; in an
+	 * object from the document it is kept absent when it was absent and is
+	 * still 0, since absent reads as 0 and the round trip must not add it.
+	 */
+	if (is_new && (f->flags & (CT_F_REQ | CT_F_NEW)))
 		return true;
 	if (json_object_get(obj, f->key))
 		return true;

@@ -31,9 +31,13 @@ enum ct_fkind {
 	CT_K_MAP,    /* object of key -> sub struct: like ARRAY, the key kept at sub->key_off */
 };
 
-/* Written whenever the object holding it is written: the spec requires the field. */
+/*
+ * Flags of a number or boolean without a has_ flag. Such a field is written
+ * when the document had it or it is not 0; these add "or its object is new"
+ * (built by hand, not read): REQ for what the spec requires (user.uid, an
+ * id mapping's sizes), NEW for what we choose to spell out (a clock's offsets).
+ */
 #define CT_F_REQ 0x1u
-/* Written when the object holding it is new (built from scratch, not from the document). */
 #define CT_F_NEW 0x2u
 
 #define CT_NO_OFF SIZE_MAX

@@ -25,6 +25,10 @@ for src in common/*.c; do
 	fi
 	objs+=("$obj")
 done
+# An archive, as the Makefile's libcommon.a: a target links only the objects it uses.
+lib=$out/libcommon-fuzz.a
+rm -f "$lib"
+ar rcs "$lib" "${objs[@]}" || { echo "fuzz: archive '$lib' failed" >&2; exit 1; }
 
 # A dictionary of every key the schemas name, so mutations reach deep fields quickly.
 dict=$out/spec.dict
@@ -36,7 +40,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "${src%.c}")
 	bin=$out/$name
 	corpus=$out/corpus-$name
-	clang "${cflags[@]}" -fsanitize=fuzzer -o "$bin" "$src" "${objs[@]}" "${pkg_libs[@]}" ||
+	clang "${cflags[@]}" -fsanitize=fuzzer -o "$bin" "$src" "$lib" "${pkg_libs[@]}" ||
 		{ echo "fuzz: link '$name' failed" >&2; exit 1; }
 	mkdir -p "$corpus"
 	# Seeds named by their path: several directories hold a "minimal.json".

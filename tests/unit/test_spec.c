@@ -499,6 +499,23 @@ static void test_absent_stays_absent(void)
 	ct_diags_free(&d);
 }
 
+/* Found by the fuzzer: writing must not add a required key the document left out. */
+static void test_required_not_added(void)
+{
+	static const char text[] = "{\"process\": {\"user\": {\"uid\": 0, \"gic\": 0}},"
+				   " \"mounts\": [{\"destination\": \"/\","
+				   " \"uidMappings\": [{\"size\": 1}]}]}";
+	struct ct_diags d = {0};
+	cleanup_json json_t *doc = ct_json_parse(text, strlen(text), &d);
+	struct ct_spec *s = ct_spec_from_json(doc, &d);
+	cleanup_json json_t *out = s ? ct_spec_to_json(s) : NULL;
+
+	TAP_OK(out && json_equal(out, doc),
+	       "a user without gid and an id mapping without ids are written back as they were");
+	ct_spec_free(s);
+	ct_diags_free(&d);
+}
+
 static void test_from_scratch(void)
 {
 	struct ct_spec *s = ct_spec_new();
@@ -805,6 +822,7 @@ int main(void)
 	test_load();
 	test_unknown_keys();
 	test_absent_stays_absent();
+	test_required_not_added();
 	test_from_scratch();
 	test_bad_values();
 	test_many_findings();
