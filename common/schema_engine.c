@@ -12,7 +12,7 @@
 #include "common/validate_impl.h"
 
 /* An enum longer than this is named ("a known seccomp action") rather than listed. */
-#define ENUM_LIST_MAX 9
+#define ENUM_LIST_MAX 8
 
 static const char *type_word(enum vs_type type)
 {
@@ -97,41 +97,42 @@ static size_t count_names(const char *const *names)
 	return n;
 }
 
+/* "one of a, b, c" for a short list, "a known <what>" for a long one. */
+static void describe_enum(const struct vs_enum *e, const char *const *names, size_t n, char *buf,
+			  size_t size)
+{
+	size_t off;
+
+	if (n > ENUM_LIST_MAX) {
+		snprintf(buf, size, "a known %s", e->what);
+		return;
+	}
+	off = (size_t)snprintf(buf, size, "one of ");
+	for (size_t i = 0; i < n && off < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", names[i],
+					i + 1 < n ? ", " : "");
+}
+
 static void check_enum(const json_t *value, const struct vs_enum *e, const char *ptr,
 		       struct ct_diags *d)
 {
 	const char *const *names = e->names ? e->names : e->get_names();
 	const char *s = json_string_value(value);
-	cleanup_free char *expected = NULL;
-	cleanup_free char *hint = NULL;
 	const char *near;
+	char expected[512];
+	char hint[128];
 	size_t n = count_names(names);
-	size_t len = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(names[i], s) == 0)
 			return;
 	}
 
-	if (n <= ENUM_LIST_MAX) {
-		for (size_t i = 0; i < n; i++)
-			len += strlen(names[i]) + 2;
-		expected = malloc(len + 8);
-		if (expected) {
-			strcpy(expected, "one of ");
-			for (size_t i = 0; i < n; i++) {
-				strcat(expected, names[i]);
-				if (i + 1 < n)
-					strcat(expected, ", ");
-			}
-		}
-	} else if (asprintf(&expected, "a known %s", e->what) < 0) {
-		expected = NULL;
-	}
+	describe_enum(e, names, n, expected, sizeof(expected));
 	near = vd_nearest(s, names);
-	if (near && asprintf(&hint, "did you mean '%s'?", near) < 0)
-		hint = NULL;
-	vd_add(d, CT_DIAG_ERROR, ptr, NULL, expected, value, hint, "unknown %s '%s'", e->what, s);
+	snprintf(hint, sizeof(hint), "did you mean '%s'?", near ? near : "");
+	vd_add(d, CT_DIAG_ERROR, ptr, NULL, expected, value, near ? hint : NULL, "unknown %s '%s'",
+	       e->what, s);
 }
 
 static void check_integer(const json_t *value, const struct vs_node *node, const char *ptr,
@@ -253,12 +254,13 @@ static void check_object(const json_t *value, const struct vs_node *node, const 
 
 	if (node->props)
 		check_required(value, node->props, ptr, d);
-	json_object_foreach ((json_t *)value, key, member)
+	json_object_foreach((json_t *)value, key, member)
+	{
 		check_member(key, member, node, ptr, d);
+	}
 }
 
-void vs_check(const json_t *value, const struct vs_node *node, const char *ptr,
-	      struct ct_diags *d)
+void vs_check(const json_t *value, const struct vs_node *node, const char *ptr, struct ct_diags *d)
 {
 	if (!type_matches(value, node->type)) {
 		vd_add(d, CT_DIAG_ERROR, ptr, NULL, type_word(node->type), value,

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* runtime-spec v1.3.0: the other platforms' config sections, state-schema and features, as tables. */
+/* runtime-spec v1.3.0: the other platforms' config sections, state-schema and features, as tables.
+ */
 #include <string.h>
 
 #include "common/validate_impl.h"
 
-#define END {NULL, NULL, false}
+#define END                                                                                        \
+	{                                                                                          \
+		NULL, NULL, false                                                                  \
+	}
 #define REQ true
 
 /* config-solaris.json */
@@ -20,18 +24,20 @@ static const struct vs_prop capped_mem_props[] = {
 };
 static const struct vs_node capped_mem = VS_OBJ(capped_mem_props);
 static const struct vs_prop anet_props[] = {
-	{"linkname", &vs_string, false},    {"lowerLink", &vs_string, false},
+	{"linkname", &vs_string, false},       {"lowerLink", &vs_string, false},
 	{"allowedAddress", &vs_string, false}, {"configureAllowedAddress", &vs_string, false},
-	{"defrouter", &vs_string, false},   {"macAddress", &vs_string, false},
-	{"linkProtection", &vs_string, false},
-	END,
+	{"defrouter", &vs_string, false},      {"macAddress", &vs_string, false},
+	{"linkProtection", &vs_string, false}, END,
 };
 static const struct vs_node anet_entry = VS_OBJ(anet_props);
 static const struct vs_node anet = VS_ARR(anet_entry);
 static const struct vs_prop solaris_props[] = {
-	{"milestone", &vs_string, false},  {"limitpriv", &vs_string, false},
-	{"maxShmMemory", &vs_string, false}, {"cappedCPU", &capped_cpu, false},
-	{"cappedMemory", &capped_mem, false}, {"anet", &anet, false},
+	{"milestone", &vs_string, false},
+	{"limitpriv", &vs_string, false},
+	{"maxShmMemory", &vs_string, false},
+	{"cappedCPU", &capped_cpu, false},
+	{"cappedMemory", &capped_mem, false},
+	{"anet", &anet, false},
 	END,
 };
 const struct vs_node vs_solaris = VS_OBJ(solaris_props);
@@ -60,8 +66,10 @@ static const struct vs_prop win_affinity_props[] = {
 };
 static const struct vs_node win_affinity = VS_OBJ(win_affinity_props);
 static const struct vs_prop win_cpu_props[] = {
-	{"count", &vs_uint64, false},	{"shares", &vs_uint16, false},
-	{"maximum", &vs_uint16, false}, {"affinity", &win_affinity, false},
+	{"count", &vs_uint64, false},
+	{"shares", &vs_uint16, false},
+	{"maximum", &vs_uint16, false},
+	{"affinity", &win_affinity, false},
 	END,
 };
 static const struct vs_node win_cpu = VS_OBJ(win_cpu_props);
@@ -80,12 +88,9 @@ static const struct vs_prop win_res_props[] = {
 };
 static const struct vs_node win_res = VS_OBJ(win_res_props);
 static const struct vs_prop win_net_props[] = {
-	{"endpointList", &vs_strings, false},
-	{"allowUnqualifiedDNSQuery", &vs_bool, false},
-	{"DNSSearchList", &vs_strings, false},
-	{"networkSharedContainerName", &vs_string, false},
-	{"networkNamespace", &vs_string, false},
-	END,
+	{"endpointList", &vs_strings, false},	 {"allowUnqualifiedDNSQuery", &vs_bool, false},
+	{"DNSSearchList", &vs_strings, false},	 {"networkSharedContainerName", &vs_string, false},
+	{"networkNamespace", &vs_string, false}, END,
 };
 static const struct vs_node win_net = VS_OBJ(win_net_props);
 static const struct vs_prop hyperv_props[] = {
@@ -94,10 +99,14 @@ static const struct vs_prop hyperv_props[] = {
 };
 static const struct vs_node hyperv = VS_OBJ(hyperv_props);
 static const struct vs_prop windows_props[] = {
-	{"layerFolders", &layer_folders, REQ}, {"devices", &win_devs, false},
-	{"resources", &win_res, false},	       {"network", &win_net, false},
-	{"credentialSpec", &vs_object, false}, {"servicing", &vs_bool, false},
-	{"ignoreFlushesDuringBoot", &vs_bool, false}, {"hyperv", &hyperv, false},
+	{"layerFolders", &layer_folders, REQ},
+	{"devices", &win_devs, false},
+	{"resources", &win_res, false},
+	{"network", &win_net, false},
+	{"credentialSpec", &vs_object, false},
+	{"servicing", &vs_bool, false},
+	{"ignoreFlushesDuringBoot", &vs_bool, false},
+	{"hyperv", &hyperv, false},
 	END,
 };
 const struct vs_node vs_windows = VS_OBJ(windows_props);
@@ -135,9 +144,12 @@ static const struct vs_node iomem = VS_OBJ(iomem_props);
 /* The schema's tuple form names only the first item; every item has that shape in practice. */
 static const struct vs_node iomems = VS_ARR(iomem);
 static const struct vs_prop hw_props[] = {
-	{"deviceTree", &vs_string, false}, {"vcpus", &vs_uint32, false},
-	{"memory", &vs_uint64, false},	   {"dtdevs", &vs_strings, false},
-	{"iomems", &iomems, false},	   {"irqs", &vs_uint32s, false},
+	{"deviceTree", &vs_string, false},
+	{"vcpus", &vs_uint32, false},
+	{"memory", &vs_uint64, false},
+	{"dtdevs", &vs_strings, false},
+	{"iomems", &iomems, false},
+	{"irqs", &vs_uint32s, false},
 	END,
 };
 static const struct vs_node hw = VS_OBJ(hw_props);
@@ -186,18 +198,24 @@ static const struct vs_prop allow_props[] = {
 	{"chflags", &vs_bool, false},	  {"mount", &vs_strings, false},
 	{"quotas", &vs_bool, false},	  {"socketAf", &vs_bool, false},
 	{"mlock", &vs_bool, false},	  {"reservedPorts", &vs_bool, false},
-	{"suser", &vs_bool, false},
-	END,
+	{"suser", &vs_bool, false},	  END,
 };
 static const struct vs_node allow = VS_OBJ(allow_props);
 static const struct vs_prop jail_props[] = {
-	{"parent", &vs_string, false},	  {"host", &sharing_nd, false},
-	{"ip4", &sharing, false},	  {"ip4Addr", &vs_strings, false},
-	{"ip6", &sharing, false},	  {"ip6Addr", &vs_strings, false},
-	{"vnet", &sharing_nd, false},	  {"interface", &vs_string, false},
-	{"vnetInterfaces", &vs_strings, false}, {"sysvmsg", &sharing, false},
-	{"sysvsem", &sharing, false},	  {"sysvshm", &sharing, false},
-	{"enforceStatfs", &vs_uint8, false}, {"allow", &allow, false},
+	{"parent", &vs_string, false},
+	{"host", &sharing_nd, false},
+	{"ip4", &sharing, false},
+	{"ip4Addr", &vs_strings, false},
+	{"ip6", &sharing, false},
+	{"ip6Addr", &vs_strings, false},
+	{"vnet", &sharing_nd, false},
+	{"interface", &vs_string, false},
+	{"vnetInterfaces", &vs_strings, false},
+	{"sysvmsg", &sharing, false},
+	{"sysvsem", &sharing, false},
+	{"sysvshm", &sharing, false},
+	{"enforceStatfs", &vs_uint8, false},
+	{"allow", &allow, false},
 	END,
 };
 static const struct vs_node jail = VS_OBJ(jail_props);
@@ -214,9 +232,12 @@ static const struct vs_enum e_status = {"status", status_names, NULL};
 static const struct vs_node status = VS_ENUM(e_status);
 static const struct vs_node pid = {.type = VS_INTEGER, .has_min = true, .min = 0};
 static const struct vs_prop state_props[] = {
-	{"ociVersion", &vs_string, REQ}, {"id", &vs_string, REQ},
-	{"status", &status, REQ},	 {"pid", &pid, false},
-	{"bundle", &vs_string, REQ},	 {"annotations", &vs_annotations, false},
+	{"ociVersion", &vs_string, REQ},
+	{"id", &vs_string, REQ},
+	{"status", &status, REQ},
+	{"pid", &pid, false},
+	{"bundle", &vs_string, REQ},
+	{"annotations", &vs_annotations, false},
 	END,
 };
 const struct vs_node vs_state = VS_OBJ(state_props);
@@ -235,8 +256,7 @@ static const struct vs_node cap_names = VS_ARR(cap_name);
 static const struct vs_node ns_types = VS_ARR(vs_namespace_type);
 static const struct vs_prop f_cgroup_props[] = {
 	{"v1", &vs_bool, false},	  {"v2", &vs_bool, false},   {"systemd", &vs_bool, false},
-	{"systemdUser", &vs_bool, false}, {"rdma", &vs_bool, false},
-	END,
+	{"systemdUser", &vs_bool, false}, {"rdma", &vs_bool, false}, END,
 };
 static const struct vs_node f_cgroup = VS_OBJ(f_cgroup_props);
 static const struct vs_node sc_actions = VS_ARR(vs_seccomp_action);
@@ -244,9 +264,12 @@ static const struct vs_node sc_ops = VS_ARR(vs_seccomp_op);
 static const struct vs_node sc_archs = VS_ARR(vs_seccomp_arch);
 static const struct vs_node sc_flags = VS_ARR(vs_seccomp_flag);
 static const struct vs_prop f_seccomp_props[] = {
-	{"enabled", &vs_bool, false},	 {"actions", &sc_actions, false},
-	{"operators", &sc_ops, false},	 {"archs", &sc_archs, false},
-	{"knownFlags", &sc_flags, false}, {"supportedFlags", &sc_flags, false},
+	{"enabled", &vs_bool, false},
+	{"actions", &sc_actions, false},
+	{"operators", &sc_ops, false},
+	{"archs", &sc_archs, false},
+	{"knownFlags", &sc_flags, false},
+	{"supportedFlags", &sc_flags, false},
 	END,
 };
 static const struct vs_node f_seccomp = VS_OBJ(f_seccomp_props);
@@ -270,17 +293,24 @@ static const struct vs_prop f_mpol_props[] = {
 };
 static const struct vs_node f_mpol = VS_OBJ(f_mpol_props);
 static const struct vs_prop f_linux_props[] = {
-	{"namespaces", &ns_types, false}, {"capabilities", &cap_names, false},
-	{"cgroup", &f_cgroup, false},	  {"seccomp", &f_seccomp, false},
-	{"apparmor", &enabled, false},	  {"selinux", &enabled, false},
-	{"intelRdt", &enabled, false},	  {"mountExtensions", &mount_ext, false},
-	{"netDevices", &enabled, false},  {"memoryPolicy", &f_mpol, false},
+	{"namespaces", &ns_types, false},
+	{"capabilities", &cap_names, false},
+	{"cgroup", &f_cgroup, false},
+	{"seccomp", &f_seccomp, false},
+	{"apparmor", &enabled, false},
+	{"selinux", &enabled, false},
+	{"intelRdt", &enabled, false},
+	{"mountExtensions", &mount_ext, false},
+	{"netDevices", &enabled, false},
+	{"memoryPolicy", &f_mpol, false},
 	END,
 };
 const struct vs_node vs_features_linux = VS_OBJ(f_linux_props);
 static const struct vs_prop features_props[] = {
-	{"ociVersionMin", &vs_string, REQ}, {"ociVersionMax", &vs_string, REQ},
-	{"hooks", &vs_strings, false},	    {"mountOptions", &vs_strings, false},
+	{"ociVersionMin", &vs_string, REQ},
+	{"ociVersionMax", &vs_string, REQ},
+	{"hooks", &vs_strings, false},
+	{"mountOptions", &vs_strings, false},
 	{"annotations", &vs_annotations, false},
 	{"potentiallyUnsafeConfigAnnotations", &vs_strings, false},
 	{"linux", &vs_features_linux, false},

@@ -14,16 +14,30 @@
 
 /* Linux's resource names (getrlimit(2)); the spec wants an error for any other. */
 static const char *const rlimit_names[] = {
-	"RLIMIT_AS",	 "RLIMIT_CORE",	  "RLIMIT_CPU",	    "RLIMIT_DATA",   "RLIMIT_FSIZE",
-	"RLIMIT_LOCKS",	 "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",   "RLIMIT_NOFILE",
-	"RLIMIT_NPROC",	 "RLIMIT_RSS",	  "RLIMIT_RTPRIO",  "RLIMIT_RTTIME", "RLIMIT_SIGPENDING",
-	"RLIMIT_STACK",	 NULL,
+	"RLIMIT_AS",
+	"RLIMIT_CORE",
+	"RLIMIT_CPU",
+	"RLIMIT_DATA",
+	"RLIMIT_FSIZE",
+	"RLIMIT_LOCKS",
+	"RLIMIT_MEMLOCK",
+	"RLIMIT_MSGQUEUE",
+	"RLIMIT_NICE",
+	"RLIMIT_NOFILE",
+	"RLIMIT_NPROC",
+	"RLIMIT_RSS",
+	"RLIMIT_RTPRIO",
+	"RLIMIT_RTTIME",
+	"RLIMIT_SIGPENDING",
+	"RLIMIT_STACK",
+	NULL,
 };
 
-static const char *const hook_kinds[] = {"prestart",  "createRuntime", "createContainer",
-					 "startContainer", "poststart", "poststop", NULL};
-static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",
-				       "ambient", NULL};
+static const char *const hook_kinds[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+	NULL};
+static const char *const cap_sets[] = {"bounding",  "effective", "inheritable",
+				       "permitted", "ambient",	 NULL};
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -58,8 +72,9 @@ static void check_version(const json_t *doc, struct ct_diags *d)
 	if (!s)
 		return;
 	if (!vd_semver_parse(s, &v)) {
-		vd_add(d, CT_DIAG_ERROR, "", "ociVersion", "a semantic version like " CT_OCI_VERSION,
-		       value, "write \"" CT_OCI_VERSION "\"", "invalid ociVersion");
+		vd_add(d, CT_DIAG_ERROR, "", "ociVersion",
+		       "a semantic version like " CT_OCI_VERSION, value,
+		       "write \"" CT_OCI_VERSION "\"", "invalid ociVersion");
 		return;
 	}
 	vd_semver_parse(CT_OCI_VERSION_MIN, &min);
@@ -111,13 +126,15 @@ static void check_hooks(const json_t *doc, struct ct_diags *d)
 		size_t i;
 		json_t *hook;
 
-		json_array_foreach (list, i, hook) {
+		json_array_foreach(list, i, hook)
+		{
 			cleanup_free char *ptr = ct_pointer_index(base ? base : "", i);
 			const json_t *path = json_object_get(hook, "path");
 
 			if (json_is_string(path) && !vd_is_abs(json_string_value(path)))
 				vd_add(d, CT_DIAG_ERROR, ptr ? ptr : "", "path", "an absolute path",
-				       path, "hooks run on the host: give the full path, e.g. /usr/bin/hook",
+				       path,
+				       "hooks run on the host: give the full path, e.g. /usr/bin/hook",
 				       "hook path is not absolute");
 		}
 	}
@@ -129,7 +146,8 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 	size_t i;
 	json_t *rl;
 
-	json_array_foreach (list, i, rl) {
+	json_array_foreach(list, i, rl)
+	{
 		cleanup_free char *ptr = ct_pointer_index("/process/rlimits", i);
 		const char *type = vd_str(rl, "type");
 		int64_t soft;
@@ -137,14 +155,16 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 
 		if (!ptr)
 			continue;
-		if (type && is_linux && !in_list(rlimit_names, type)) {
+		/* A name of the wrong form was already reported by the schema's pattern. */
+		if (type && is_linux && strncmp(type, "RLIMIT_", 7) == 0 &&
+		    !in_list(rlimit_names, type)) {
 			const char *near = vd_nearest(type, rlimit_names);
 			char hint[64];
 
 			snprintf(hint, sizeof(hint), "did you mean '%s'?", near ? near : "");
-			vd_add(d, CT_DIAG_ERROR, ptr, "type", "a Linux resource, e.g. RLIMIT_NOFILE",
-			       json_object_get(rl, "type"), near ? hint : NULL,
-			       "unknown rlimit '%s'", type);
+			vd_add(d, CT_DIAG_ERROR, ptr, "type",
+			       "a Linux resource, e.g. RLIMIT_NOFILE", json_object_get(rl, "type"),
+			       near ? hint : NULL, "unknown rlimit '%s'", type);
 		}
 		for (size_t j = 0; type && j < i; j++) {
 			const char *other = vd_str(json_array_get(list, j), "type");
@@ -178,13 +198,14 @@ static void check_cap_name(const json_t *value, const char *ptr, struct ct_diags
 	near = vd_nearest(name, ct_caps_names());
 	if (near && asprintf(&hint, "did you mean '%s'?", near) < 0)
 		hint = NULL;
-	if (strncmp(name, "CAP_", 4) != 0 || strspn(name + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-						     strlen(name + 4))
+	if (strncmp(name, "CAP_", 4) != 0 ||
+	    strspn(name + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(name + 4))
 		vd_add(d, CT_DIAG_ERROR, ptr, NULL, "a name like CAP_SYS_ADMIN", value,
 		       hint ? hint : "write CAP_ and the upper-case name",
 		       "malformed capability name '%s'", name);
 	else
-		/* config.md: a capability the runtime cannot map is logged and skipped, not fatal. */
+		/* config.md: a capability the runtime cannot map is logged and skipped, not fatal.
+		 */
 		vd_add(d, CT_DIAG_WARN, ptr, NULL, "a capability this system knows", value, hint,
 		       "unknown capability '%s' will be skipped", name);
 }
@@ -199,7 +220,8 @@ static void check_caps(const json_t *process, struct ct_diags *d)
 		size_t i;
 		json_t *name;
 
-		json_array_foreach (list, i, name) {
+		json_array_foreach(list, i, name)
+		{
 			cleanup_free char *ptr = ct_pointer_index(base ? base : "", i);
 
 			check_cap_name(name, ptr ? ptr : "", d);
@@ -213,12 +235,14 @@ static void check_env(const json_t *process, struct ct_diags *d)
 	size_t i;
 	json_t *entry;
 
-	json_array_foreach (env, i, entry) {
+	json_array_foreach(env, i, entry)
+	{
 		const char *s = json_string_value(entry);
 
 		if (s && (!strchr(s, '=') || s[0] == '='))
 			vd_add_index(d, CT_DIAG_WARN, "/process/env", i, "NAME=value", entry,
-				     "write the variable as NAME=value", "malformed environment entry");
+				     "write the variable as NAME=value",
+				     "malformed environment entry");
 	}
 }
 
@@ -256,8 +280,9 @@ static void check_scheduler(const json_t *process, struct ct_diags *d)
 	vd_int(s, "deadline", &deadline);
 	vd_int(s, "period", &period);
 	if (runtime > deadline || (period && deadline > period))
-		vd_add(d, CT_DIAG_ERROR, "/process/scheduler", NULL, "runtime <= deadline <= period",
-		       NULL, "order the three times", "inconsistent SCHED_DEADLINE parameters");
+		vd_add(d, CT_DIAG_ERROR, "/process/scheduler", NULL,
+		       "runtime <= deadline <= period", NULL, "order the three times",
+		       "inconsistent SCHED_DEADLINE parameters");
 }
 
 static void check_affinity(const json_t *process, struct ct_diags *d)
@@ -271,8 +296,8 @@ static void check_affinity(const json_t *process, struct ct_diags *d)
 
 		if (s && *s && strspn(s, "0123456789, -") == strlen(s) && !vd_is_cpu_list(s))
 			vd_add(d, CT_DIAG_ERROR, "/process/execCPUAffinity", keys[k],
-			       "a cpu list like 0-3,7", v, "ranges go low-high, separated by commas",
-			       "invalid cpu list");
+			       "a cpu list like 0-3,7", v,
+			       "ranges go low-high, separated by commas", "invalid cpu list");
 	}
 }
 
@@ -289,8 +314,7 @@ static void check_process(const json_t *doc, bool is_linux, struct ct_diags *d)
 		       "give the full path inside the container, e.g. /", "cwd is not absolute");
 	if (!is_windows(doc) && (!args || (json_is_array(args) && json_array_size(args) == 0)))
 		vd_add(d, CT_DIAG_ERROR, "/process", args ? "args" : NULL, "at least one argument",
-		       NULL, "add \"args\": [\"sh\"] or the program to run",
-		       "process has no args");
+		       NULL, "add \"args\": [\"sh\"] or the program to run", "process has no args");
 	check_rlimits(process, is_linux, d);
 	check_caps(process, d);
 	check_env(process, d);
@@ -322,7 +346,8 @@ static void check_mounts(const json_t *doc, struct ct_diags *d)
 	size_t i;
 	json_t *m;
 
-	json_array_foreach (mounts, i, m) {
+	json_array_foreach(mounts, i, m)
+	{
 		cleanup_free char *ptr = ct_pointer_index("/mounts", i);
 		const json_t *dest = json_object_get(m, "destination");
 

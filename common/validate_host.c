@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Checks of a config against this machine: rootfs, hooks, namespace files, devices, bind sources. */
+/* Checks of a config against this machine: rootfs, hooks, namespace files, devices, bind sources.
+ */
 #include "common/validate.h"
 
 #include <errno.h>
@@ -20,15 +21,16 @@
 #include "common/diag.h"
 #include "common/validate_impl.h"
 
-static const char *const hook_kinds[] = {"prestart",  "createRuntime", "createContainer",
-					 "startContainer", "poststart", "poststop", NULL};
+static const char *const hook_kinds[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+	NULL};
 
 static const struct {
 	const char *name;
 	int flag;
 } ns_flags[] = {
-	{"mount", CLONE_NEWNS}, {"pid", CLONE_NEWPID},	 {"network", CLONE_NEWNET},
-	{"uts", CLONE_NEWUTS},	{"ipc", CLONE_NEWIPC},	 {"user", CLONE_NEWUSER},
+	{"mount", CLONE_NEWNS},	     {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
+	{"uts", CLONE_NEWUTS},	     {"ipc", CLONE_NEWIPC},   {"user", CLONE_NEWUSER},
 	{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 
@@ -47,8 +49,8 @@ static void check_rootfs(const json_t *doc, const char *bundle_dir, struct ct_di
 		snprintf(full, sizeof(full), "%s/%s", bundle_dir, p);
 	if (stat(full, &st) < 0)
 		vd_add(d, CT_DIAG_ERROR, "/root", "path", "an existing directory", path,
-		       "create the root filesystem there, or fix root.path",
-		       "rootfs '%s': %s", full, strerror(errno));
+		       "create the root filesystem there, or fix root.path", "rootfs '%s': %s",
+		       full, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
 		vd_add(d, CT_DIAG_ERROR, "/root", "path", "a directory", path, NULL,
 		       "rootfs '%s' is not a directory", full);
@@ -117,8 +119,8 @@ static void check_ns_path(const json_t *ns, const char *ptr, struct ct_diags *d)
 	got = ioctl(fd, NS_GET_NSTYPE);
 	if (got < 0 && errno == ENOTTY)
 		vd_add(d, CT_DIAG_ERROR, ptr, "path", "a namespace file", path,
-		       "use a /proc/PID/ns/* file or a bind mount of one", "'%s' is not a namespace",
-		       p);
+		       "use a /proc/PID/ns/* file or a bind mount of one",
+		       "'%s' is not a namespace", p);
 	else if (got < 0)
 		vd_add(d, CT_DIAG_WARN, ptr, "path", NULL, path, NULL,
 		       "namespace type of '%s' unknown: %s, continuing", p, strerror(errno));
@@ -134,7 +136,8 @@ static bool has_user_ns(const json_t *lx)
 	size_t i;
 	json_t *ns;
 
-	json_array_foreach (list, i, ns) {
+	json_array_foreach(list, i, ns)
+	{
 		const char *type = vd_str(ns, "type");
 
 		if (type && strcmp(type, "user") == 0)
@@ -163,8 +166,9 @@ static void check_device(const json_t *dev, const char *ptr, bool must_exist, st
 	if (stat(p, &st) < 0) {
 		vd_add(d, must_exist ? CT_DIAG_ERROR : CT_DIAG_WARN, ptr, "path", "a device node",
 		       path,
-		       must_exist ? "in a user namespace the host device is bind mounted: it must exist"
-				  : NULL,
+		       must_exist
+			       ? "in a user namespace the host device is bind mounted: it must exist"
+			       : NULL,
 		       "host device '%s': %s", p, strerror(errno));
 		return;
 	}
@@ -212,7 +216,8 @@ static bool is_bind(const json_t *m)
 
 	if (type && strcmp(type, "bind") == 0)
 		return true;
-	json_array_foreach (options, i, o) {
+	json_array_foreach(options, i, o)
+	{
 		const char *s = json_string_value(o);
 
 		if (s && (strcmp(s, "bind") == 0 || strcmp(s, "rbind") == 0))
@@ -228,7 +233,8 @@ static void check_bind_sources(const json_t *doc, const char *bundle_dir, struct
 	size_t i;
 	json_t *m;
 
-	json_array_foreach (mounts, i, m) {
+	json_array_foreach(mounts, i, m)
+	{
 		const json_t *src = json_object_get(m, "source");
 		const char *s = json_string_value(src);
 		cleanup_free char *ptr = NULL;

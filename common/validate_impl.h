@@ -39,7 +39,7 @@ struct vs_pattern {
 
 /* A JSON-schema "enum" of strings. */
 struct vs_enum {
-	const char *what; /* "namespace type": the message says "unknown namespace type" */
+	const char *what;	  /* "namespace type": the message says "unknown namespace type" */
 	const char *const *names; /* NULL-terminated */
 	const char *const *(*get_names)(void); /* instead of names: a list kept elsewhere */
 };
@@ -54,17 +54,35 @@ struct vs_node {
 	const struct vs_pattern *pattern;
 	const struct vs_node *items;
 	size_t min_items;
-	const struct vs_prop *props;	   /* NULL-name terminated; NULL: members not described */
-	const struct vs_node *map_values;  /* schema of every member (additionalProperties) */
+	const struct vs_prop *props;	  /* NULL-name terminated; NULL: members not described */
+	const struct vs_node *map_values; /* schema of every member (additionalProperties) */
 	bool nonempty_keys;
 };
 
-#define VS_OBJ(p) {.type = VS_OBJECT, .props = (p)}
-#define VS_MAP(v) {.type = VS_OBJECT, .map_values = &(v)}
-#define VS_ARR(i) {.type = VS_ARRAY, .items = &(i)}
-#define VS_ENUM(e) {.type = VS_STRING, .values = &(e)}
-#define VS_PAT(p) {.type = VS_STRING, .pattern = &(p)}
-#define VS_RANGE(lo, hi) {.type = VS_INTEGER, .has_min = true, .has_max = true, .min = (lo), .max = (hi)}
+#define VS_OBJ(p)                                                                                  \
+	{                                                                                          \
+		.type = VS_OBJECT, .props = (p)                                                    \
+	}
+#define VS_MAP(v)                                                                                  \
+	{                                                                                          \
+		.type = VS_OBJECT, .map_values = &(v)                                              \
+	}
+#define VS_ARR(i)                                                                                  \
+	{                                                                                          \
+		.type = VS_ARRAY, .items = &(i)                                                    \
+	}
+#define VS_ENUM(e)                                                                                 \
+	{                                                                                          \
+		.type = VS_STRING, .values = &(e)                                                  \
+	}
+#define VS_PAT(p)                                                                                  \
+	{                                                                                          \
+		.type = VS_STRING, .pattern = &(p)                                                 \
+	}
+#define VS_RANGE(lo, hi)                                                                           \
+	{                                                                                          \
+		.type = VS_INTEGER, .has_min = true, .has_max = true, .min = (lo), .max = (hi)     \
+	}
 
 /* Shared leaves (defs.json). */
 extern const struct vs_node vs_any, vs_object, vs_string, vs_bool, vs_int, vs_int32, vs_int64;
@@ -79,16 +97,15 @@ extern const struct vs_node vs_seccomp_action, vs_seccomp_op, vs_seccomp_arch, v
 extern const struct vs_node vs_namespace_type, vs_mpol_mode, vs_mpol_flag;
 
 /* Checks value against node; every problem becomes one finding under pointer ptr. */
-void vs_check(const json_t *value, const struct vs_node *node, const char *ptr,
-	      struct ct_diags *d);
+void vs_check(const json_t *value, const struct vs_node *node, const char *ptr, struct ct_diags *d);
 
 /* Findings with a pointer made of base plus one key (key NULL: base itself). */
 void vd_add(struct ct_diags *d, enum ct_diag_level level, const char *base, const char *key,
 	    const char *expected, const json_t *found, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 void vd_add_index(struct ct_diags *d, enum ct_diag_level level, const char *base, size_t index,
-		  const char *expected, const json_t *found, const char *hint, const char *fmt,
-		  ...) __attribute__((format(printf, 8, 9)));
+		  const char *expected, const json_t *found, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
 
 /* The closest name in a NULL-terminated list, or NULL when none is close enough. */
 const char *vd_nearest(const char *word, const char *const *names);

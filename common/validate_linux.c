@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The MUSTs of config-linux.md a config alone can show: namespaces, ids, sysctl, devices, seccomp. */
+/* The MUSTs of config-linux.md a config alone can show: namespaces, ids, sysctl, devices, seccomp.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,17 @@
 /* Kernel names for interfaces are at most IFNAMSIZ - 1 bytes. */
 #define IFNAME_MAX 15
 
-enum ns_kind { NS_MOUNT, NS_PID, NS_NET, NS_UTS, NS_IPC, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
+enum ns_kind {
+	NS_MOUNT,
+	NS_PID,
+	NS_NET,
+	NS_UTS,
+	NS_IPC,
+	NS_USER,
+	NS_CGROUP,
+	NS_TIME,
+	NS_COUNT
+};
 
 static const char *const ns_names[NS_COUNT] = {"mount", "pid",	"network", "uts",
 					       "ipc",	"user", "cgroup",  "time"};
@@ -41,7 +52,8 @@ static void check_namespaces(const json_t *lx, struct ns_set *set, struct ct_dia
 	size_t i;
 	json_t *ns;
 
-	json_array_foreach (list, i, ns) {
+	json_array_foreach(list, i, ns)
+	{
 		cleanup_free char *ptr = ct_pointer_index("/linux/namespaces", i);
 		const json_t *path = json_object_get(ns, "path");
 		int kind = ns_kind_of(vd_str(ns, "type"));
@@ -55,7 +67,8 @@ static void check_namespaces(const json_t *lx, struct ns_set *set, struct ct_dia
 		if (kind < 0)
 			continue;
 		if (set->has[kind]) {
-			cleanup_free char *other = ct_pointer_index("/linux/namespaces", first[kind]);
+			cleanup_free char *other =
+				ct_pointer_index("/linux/namespaces", first[kind]);
 
 			vd_add(d, CT_DIAG_ERROR, ptr, NULL, NULL, NULL, "keep one entry per type",
 			       "duplicate namespace '%s' (first at %s)", ns_names[kind],
@@ -75,7 +88,7 @@ static void need_ns(const struct ns_set *set, int kind, const char *ptr, const c
 	if (set->has[kind])
 		return;
 	snprintf(hint, sizeof(hint), "add {\"type\": \"%s\"} to linux.namespaces", ns_names[kind]);
-	vd_add(d, CT_DIAG_ERROR, ptr, key, NULL, NULL, hint, "%s needs a %s namespace", what,
+	vd_add(d, CT_DIAG_ERROR, ptr, key, NULL, NULL, hint, "%s needs its own %s namespace", what,
 	       ns_names[kind]);
 }
 
@@ -104,9 +117,10 @@ static void check_ns_users(const json_t *doc, const json_t *lx, const struct ns_
 /* The sysctl groups the kernel keeps per namespace (the same split runc and crun make). */
 static int sysctl_ns(const char *key)
 {
-	static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					       "kernel.sem",    "kernel.shmall", "kernel.shmmax",
-					       "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+	static const char *const ipc_keys[] = {
+		"kernel.msgmax", "kernel.msgmnb",	   "kernel.msgmni",
+		"kernel.sem",	 "kernel.shmall",	   "kernel.shmmax",
+		"kernel.shmmni", "kernel.shm_rmid_forced", NULL};
 
 	if (strncmp(key, "net.", 4) == 0)
 		return NS_NET;
@@ -128,7 +142,8 @@ static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_d
 	const char *key;
 	json_t *value;
 
-	json_object_foreach ((json_t *)sysctl, key, value) {
+	json_object_foreach((json_t *)sysctl, key, value)
+	{
 		cleanup_free char *ptr = ct_pointer_join("/linux/sysctl", key);
 		int kind = sysctl_ns(key);
 		char what[128];
@@ -136,7 +151,8 @@ static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_d
 		if (!ptr)
 			continue;
 		if (kind < 0) {
-			vd_add(d, CT_DIAG_WARN, ptr, NULL, "a namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)",
+			vd_add(d, CT_DIAG_WARN, ptr, NULL,
+			       "a namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)",
 			       NULL, "set it on the host instead",
 			       "sysctl '%s' is not namespaced: setting it changes the host", key);
 			continue;
@@ -153,7 +169,8 @@ static void check_paths(const json_t *lx, const char *key, struct ct_diags *d)
 	size_t i;
 	json_t *p;
 
-	json_array_foreach (list, i, p) {
+	json_array_foreach(list, i, p)
+	{
 		if (json_is_string(p) && !vd_is_abs(json_string_value(p)))
 			vd_add_index(d, CT_DIAG_ERROR, base ? base : "", i, "an absolute path", p,
 				     "give the full path inside the container, e.g. /proc/kcore",
@@ -218,7 +235,8 @@ static void check_net_devices(const json_t *lx, struct ct_diags *d)
 	const char *key;
 	json_t *dev;
 
-	json_object_foreach ((json_t *)devs, key, dev) {
+	json_object_foreach((json_t *)devs, key, dev)
+	{
 		cleanup_free char *ptr = ct_pointer_join("/linux/netDevices", key);
 		const json_t *name = json_object_get(dev, "name");
 		const char *n = json_string_value(name);
@@ -226,7 +244,8 @@ static void check_net_devices(const json_t *lx, struct ct_diags *d)
 		if (!ptr)
 			continue;
 		if (!is_ifname(key))
-			vd_add(d, CT_DIAG_ERROR, ptr, NULL, "an interface name of 1 to 15 characters without '/', ':' or spaces",
+			vd_add(d, CT_DIAG_ERROR, ptr, NULL,
+			       "an interface name of 1 to 15 characters without '/', ':' or spaces",
 			       NULL, NULL, "invalid host interface name '%s'", key);
 		if (n && !is_ifname(n))
 			vd_add(d, CT_DIAG_ERROR, ptr, "name",
@@ -291,7 +310,8 @@ static void check_syscalls(const json_t *sc, bool *uses_notify, struct ct_diags 
 	size_t i;
 	json_t *call;
 
-	json_array_foreach (list, i, call) {
+	json_array_foreach(list, i, call)
+	{
 		cleanup_free char *ptr = ct_pointer_index("/linux/seccomp/syscalls", i);
 		const char *action = vd_str(call, "action");
 		const json_t *args = vd_arr(call, "args");
@@ -303,12 +323,16 @@ static void check_syscalls(const json_t *sc, bool *uses_notify, struct ct_diags 
 		if (action && strcmp(action, "SCMP_ACT_NOTIFY") == 0)
 			*uses_notify = true;
 		check_errno_action(call, ptr, "action", "errnoRet", d);
-		json_array_foreach (args, j, arg) {
-			cleanup_free char *arg_ptr = ct_pointer_index(ptr, j);
+		json_array_foreach(args, j, arg)
+		{
+			cleanup_free char *arg_ptr = NULL;
 			int64_t index;
 
 			/* A syscall has six argument registers. */
-			if (arg_ptr && vd_int(arg, "index", &index) && index > 5)
+			if (!vd_int(arg, "index", &index) || index <= 5 ||
+			    asprintf(&arg_ptr, "%s/args/%zu", ptr, j) < 0)
+				continue;
+			if (arg_ptr)
 				vd_add(d, CT_DIAG_ERROR, arg_ptr, "index", "0 to 5",
 				       json_object_get(arg, "index"), NULL,
 				       "syscall argument index out of range");
@@ -326,8 +350,8 @@ static void check_seccomp(const json_t *lx, struct ct_diags *d)
 		return;
 	check_errno_action(sc, "/linux/seccomp", "defaultAction", "defaultErrnoRet", d);
 	if (def && strcmp(def, "SCMP_ACT_NOTIFY") == 0)
-		vd_add(d, CT_DIAG_ERROR, "/linux/seccomp", "defaultAction", "any action but SCMP_ACT_NOTIFY",
-		       json_object_get(sc, "defaultAction"),
+		vd_add(d, CT_DIAG_ERROR, "/linux/seccomp", "defaultAction",
+		       "any action but SCMP_ACT_NOTIFY", json_object_get(sc, "defaultAction"),
 		       "notify only the syscalls the agent handles, in syscalls[]",
 		       "SCMP_ACT_NOTIFY cannot be the default action");
 	check_syscalls(sc, &uses_notify, d);
@@ -346,7 +370,8 @@ static bool has_flag(const json_t *flags, const char *name)
 	size_t i;
 	json_t *f;
 
-	json_array_foreach (flags, i, f) {
+	json_array_foreach(flags, i, f)
+	{
 		if (json_is_string(f) && strcmp(json_string_value(f), name) == 0)
 			return true;
 	}
@@ -382,7 +407,8 @@ static void check_memory_policy(const json_t *lx, struct ct_diags *d)
 		       "add \"nodes\", e.g. \"0-1\"", "%s needs nodes", mode);
 	if (has_flag(json_object_get(mp, "flags"), "MPOL_F_STATIC_NODES") &&
 	    has_flag(json_object_get(mp, "flags"), "MPOL_F_RELATIVE_NODES"))
-		vd_add(d, CT_DIAG_ERROR, "/linux/memoryPolicy", "flags", NULL, NULL, "keep one of them",
+		vd_add(d, CT_DIAG_ERROR, "/linux/memoryPolicy", "flags", NULL, NULL,
+		       "keep one of them",
 		       "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
 }
 
@@ -409,7 +435,8 @@ static void check_time_offsets(const json_t *lx, struct ct_diags *d)
 	const char *clock;
 	json_t *off;
 
-	json_object_foreach ((json_t *)offsets, clock, off) {
+	json_object_foreach((json_t *)offsets, clock, off)
+	{
 		int64_t ns;
 
 		if (vd_int(off, "nanosecs", &ns) && ns > 999999999) {

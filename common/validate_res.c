@@ -16,9 +16,9 @@
  * crun's extensions and the flag-style data of the filesystems containers mount.
  */
 static const char *const extra_options[] = {
-	"tmpcopyup", "copy-symlink", "src-nofollow", "dest-nofollow", "newinstance",
-	"acl",	     "noacl",	     "iversion",     "noiversion",    "user_xattr",
-	"nouser_xattr", "inode32",   "inode64",	     "userxattr",     NULL,
+	"tmpcopyup",	"copy-symlink", "src-nofollow", "dest-nofollow", "newinstance",
+	"acl",		"noacl",	"iversion",	"noiversion",	 "user_xattr",
+	"nouser_xattr", "inode32",	"inode64",	"userxattr",	 NULL,
 };
 
 /* The suggestions' list: the runtime's table followed by the extras. */
@@ -57,7 +57,8 @@ static bool has_option(const json_t *options, const char *name)
 	size_t i;
 	json_t *o;
 
-	json_array_foreach (options, i, o) {
+	json_array_foreach(options, i, o)
+	{
 		if (json_is_string(o) && strcmp(json_string_value(o), name) == 0)
 			return true;
 	}
@@ -79,8 +80,8 @@ static void check_option(const json_t *opt, const char *base, size_t i, bool is_
 		hint = NULL;
 	/* A bind mount takes no filesystem data, so an unknown word there is always a slip. */
 	if (is_bind)
-		vd_add_index(d, CT_DIAG_ERROR, base, i, "a mount option like ro, nosuid, rbind", opt,
-			     hint ? hint : "remove it", "unknown mount option '%s'", s);
+		vd_add_index(d, CT_DIAG_ERROR, base, i, "a mount option like ro, nosuid, rbind",
+			     opt, hint ? hint : "remove it", "unknown mount option '%s'", s);
 	else
 		vd_add_index(d, CT_DIAG_WARN, base, i, NULL, opt, hint,
 			     "unknown mount option '%s' goes to the filesystem as data", s);
@@ -104,10 +105,12 @@ void vd_check_mount_options(const json_t *m, const char *ptr, struct ct_diags *d
 		       "add \"source\": the host path to bind", "bind mount has no source");
 	if (wants_idmap && !is_bind)
 		vd_add(d, CT_DIAG_ERROR, ptr, "options", "a bind mount", NULL,
-		       "add \"rbind\" or \"bind\" to the options", "idmapped mount is not a bind mount");
+		       "add \"rbind\" or \"bind\" to the options",
+		       "idmapped mount is not a bind mount");
 	if (wants_idmap && (!has_uid || !has_gid))
 		vd_add(d, CT_DIAG_ERROR, ptr, NULL, "uidMappings and gidMappings", NULL,
-		       "add both mappings to this mount", "idmapped mount needs uid and gid mappings");
+		       "add both mappings to this mount",
+		       "idmapped mount needs uid and gid mappings");
 	else if (has_uid != has_gid)
 		vd_add(d, CT_DIAG_ERROR, ptr, has_uid ? "uidMappings" : "gidMappings",
 		       "uidMappings and gidMappings", NULL, "give both mappings or neither",
@@ -183,8 +186,9 @@ static void check_cpu(const json_t *res, const char *rptr, struct ct_diags *d)
 	/* config-linux.md: a positive quota MUST be no smaller than burst. */
 	if (vd_int(cpu, "quota", &quota) && vd_int(cpu, "burst", &burst) && quota > 0 &&
 	    burst > quota)
-		vd_add(d, CT_DIAG_ERROR, ptr, "burst", "burst <= quota", json_object_get(cpu, "burst"),
-		       "lower burst or raise quota", "cpu burst above the quota");
+		vd_add(d, CT_DIAG_ERROR, ptr, "burst", "burst <= quota",
+		       json_object_get(cpu, "burst"), "lower burst or raise quota",
+		       "cpu burst above the quota");
 	if (vd_int(cpu, "idle", &idle) && idle != 0 && idle != 1)
 		vd_add(d, CT_DIAG_ERROR, ptr, "idle", "0 or 1", json_object_get(cpu, "idle"), NULL,
 		       "cpu idle out of range");
@@ -197,7 +201,8 @@ static void check_device_rules(const json_t *res, const char *rptr, struct ct_di
 	size_t i;
 	json_t *rule;
 
-	json_array_foreach (list, i, rule) {
+	json_array_foreach(list, i, rule)
+	{
 		cleanup_free char *ptr = base ? ct_pointer_index(base, i) : NULL;
 		const json_t *type = json_object_get(rule, "type");
 		const json_t *access = json_object_get(rule, "access");
@@ -227,7 +232,8 @@ static void check_weight_devices(const json_t *res, const char *rptr, struct ct_
 	/* Two tokens at once: ct_pointer_join would escape the '/'. */
 	if (!list || asprintf(&base, "%s/blockIO/weightDevice", rptr) < 0)
 		return;
-	json_array_foreach (list, i, dev) {
+	json_array_foreach(list, i, dev)
+	{
 		if (!json_object_get(dev, "weight") && !json_object_get(dev, "leafWeight"))
 			vd_add_index(d, CT_DIAG_ERROR, base, i, "weight or leafWeight", NULL,
 				     "add \"weight\"", "device weight entry sets no weight");
@@ -241,7 +247,8 @@ static void check_rdma(const json_t *res, const char *rptr, struct ct_diags *d)
 	const char *name;
 	json_t *entry;
 
-	json_object_foreach ((json_t *)rdma, name, entry) {
+	json_object_foreach((json_t *)rdma, name, entry)
+	{
 		if (base && json_is_object(entry) && !json_object_get(entry, "hcaHandles") &&
 		    !json_object_get(entry, "hcaObjects"))
 			vd_add(d, CT_DIAG_ERROR, base, name, "hcaHandles or hcaObjects", NULL,
@@ -257,7 +264,8 @@ static void check_unified(const json_t *res, const char *rptr, struct ct_diags *
 	json_t *value;
 
 	/* Each key is a file in the container's cgroup directory, never a path elsewhere. */
-	json_object_foreach ((json_t *)unified, key, value) {
+	json_object_foreach((json_t *)unified, key, value)
+	{
 		if (base && (!*key || strchr(key, '/') || key[0] == '.'))
 			vd_add(d, CT_DIAG_ERROR, base, key, "a cgroup file name like memory.max",
 			       NULL, "name one file of the cgroup directory",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -39,8 +40,7 @@ void vd_add(struct ct_diags *d, enum ct_diag_level level, const char *base, cons
 }
 
 void vd_add_index(struct ct_diags *d, enum ct_diag_level level, const char *base, size_t index,
-		  const char *expected, const json_t *found, const char *hint, const char *fmt,
-		  ...)
+		  const char *expected, const json_t *found, const char *hint, const char *fmt, ...)
 {
 	cleanup_free char *ptr = ct_pointer_index(base, index);
 	va_list ap;
@@ -87,19 +87,29 @@ static size_t edit_distance(const char *a, const char *b)
 	return row[la % 3][lb];
 }
 
-static size_t near_limit(const char *word)
+/*
+ * Close enough to suggest: one or two edits (one for short words), or one
+ * name extending the other ("SCMP_CMP_EQUAL" for "SCMP_CMP_EQ"). A larger
+ * budget suggests unrelated names sharing a long prefix (AMD64 -> PPC64).
+ */
+static bool is_near(const char *word, const char *name, size_t dist)
 {
-	size_t len = strlen(word);
+	size_t lw = strlen(word);
+	size_t ln = strlen(name);
+	size_t shorter = lw < ln ? lw : ln;
 
-	if (len <= 3)
-		return 1;
-	return len <= 8 ? 2 : 3;
+	if (dist <= (lw <= 3 ? 1u : 2u))
+		return true;
+
+	return shorter >= 4 && strncasecmp(word, name, shorter) == 0;
 }
 
 static void consider(const char *word, const char *name, const char **best, size_t *best_dist)
 {
 	size_t dist = edit_distance(word, name);
 
+	if (!is_near(word, name, dist))
+		return;
 	if (dist < *best_dist) {
 		*best = name;
 		*best_dist = dist;
@@ -114,7 +124,7 @@ const char *vd_nearest(const char *word, const char *const *names)
 	for (; *names; names++)
 		consider(word, *names, &best, &best_dist);
 
-	return best_dist <= near_limit(word) ? best : NULL;
+	return best;
 }
 
 const char *vd_nearest_prop(const char *word, const struct vs_prop *props)
@@ -125,7 +135,7 @@ const char *vd_nearest_prop(const char *word, const struct vs_prop *props)
 	for (; props->name; props++)
 		consider(word, props->name, &best, &best_dist);
 
-	return best_dist <= near_limit(word) ? best : NULL;
+	return best;
 }
 
 /* A numeric identifier: digits, no leading zero unless it is "0". */

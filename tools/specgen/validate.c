@@ -2,7 +2,7 @@
 /* specgen validate: check a config.json (or state.json, features.json) and print each finding. */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +33,8 @@ static void usage(FILE *out)
 		"usage: specgen validate [FILE|-] [OPTIONS]\n"
 		"       specgen validate --bundle DIR [OPTIONS]\n"
 		"\n"
-		"Checks a document against runtime-spec " "v1.3.0: its schema and every rule the\n"
+		"Checks a document against runtime-spec "
+		"v1.3.0: its schema and every rule the\n"
 		"document alone can show. FILE defaults to ./config.json; '-' reads stdin.\n"
 		"\n"
 		"options:\n"
@@ -65,11 +66,17 @@ static int parse_kind(const char *name, enum ct_doc_kind *ret)
 /* Returns 0, 1 when --help was shown, or -1 after printing a usage error. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_HOST = 256, OPT_JSON };
+	enum {
+		OPT_HOST = 256,
+		OPT_JSON
+	};
 	static const struct option longopts[] = {
-		{"bundle", required_argument, NULL, 'b'}, {"host", no_argument, NULL, OPT_HOST},
-		{"json", no_argument, NULL, OPT_JSON},	  {"kind", required_argument, NULL, 'k'},
-		{"quiet", no_argument, NULL, 'q'},	  {"help", no_argument, NULL, 'h'},
+		{"bundle", required_argument, NULL, 'b'},
+		{"host", no_argument, NULL, OPT_HOST},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"kind", required_argument, NULL, 'k'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -90,7 +97,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'k':
 			if (parse_kind(optarg, &o->kind) < 0) {
-				fprintf(stderr, "specgen: validate: unknown kind '%s'; expected config, state or features\n",
+				fprintf(stderr,
+					"specgen: validate: unknown kind '%s'; expected config, state or features\n",
 					optarg);
 				return -1;
 			}
@@ -102,7 +110,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "specgen: validate: unknown option '%s'; see 'specgen validate --help'\n",
+			fprintf(stderr,
+				"specgen: validate: unknown option '%s'; see 'specgen validate --help'\n",
 				argv[optind - 1]);
 			return -1;
 		}
@@ -126,19 +135,18 @@ static int parse_args(int argc, char **argv, struct opts *o)
 }
 
 /* The directory relative paths in the config are taken from (root.path, bind sources). */
-static char *bundle_dir_of(const struct opts *o, const char *file)
+static void bundle_dir_of(const struct opts *o, const char *file, char *buf, size_t size)
 {
-	cleanup_free char *copy = NULL;
+	const char *slash = strrchr(file, '/');
 
 	if (o->bundle)
-		return strdup(o->bundle);
-	if (strcmp(file, "-") == 0)
-		return strdup(".");
-	copy = strdup(file);
-	if (!copy)
-		return NULL;
-
-	return strdup(dirname(copy));
+		snprintf(buf, size, "%s", o->bundle);
+	else if (strcmp(file, "-") == 0 || !slash)
+		snprintf(buf, size, ".");
+	else if (slash == file)
+		snprintf(buf, size, "/");
+	else
+		snprintf(buf, size, "%.*s", (int)(slash - file), file);
 }
 
 static void drop_warnings(struct ct_diags *d)
@@ -170,7 +178,8 @@ static int report(const struct opts *o, struct ct_diags *d, const char *source)
 		cleanup_free char *text = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
 
 		if (!text) {
-			fprintf(stderr, "specgen: validate: print findings: %s\n", strerror(ENOMEM));
+			fprintf(stderr, "specgen: validate: print findings: %s\n",
+				strerror(ENOMEM));
 			return 2;
 		}
 		printf("%s\n", text);
@@ -191,7 +200,7 @@ int cmd_validate(int argc, char **argv)
 	struct ct_diags diags = {0};
 	struct ct_err err = {0};
 	cleanup_free char *bundle_file = NULL;
-	cleanup_free char *bundle_dir = NULL;
+	char bundle_dir[PATH_MAX];
 	cleanup_json json_t *doc = NULL;
 	const char *file;
 	const char *source;
@@ -219,7 +228,7 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (doc) {
 		ct_validate_doc(doc, o.kind, &diags);
-		bundle_dir = bundle_dir_of(&o, file);
+		bundle_dir_of(&o, file, bundle_dir, sizeof(bundle_dir));
 		if (o.want_host)
 			ct_validate_host(doc, bundle_dir, &diags);
 	}
