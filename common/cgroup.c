@@ -69,8 +69,8 @@ int ct_cgroup_detect(enum ct_cgroup_mode *ret_mode, struct ct_err *err)
 		return 0;
 	}
 	if (fs.f_type != TMPFS_MAGIC)
-		return ct_err_set(err, ENOTSUP, "'%s' is neither cgroup2 nor a tmpfs of v1 hierarchies",
-				  CG_ROOT);
+		return ct_err_set(err, ENOTSUP,
+				  "'%s' is neither cgroup2 nor a tmpfs of v1 hierarchies", CG_ROOT);
 
 	/* systemd's hybrid layout mounts the unified hierarchy here; older ones used "systemd". */
 	if (statfs(CG_ROOT "/unified", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
@@ -174,7 +174,8 @@ int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *
 	if (cg_read(dir, file, &buf, err) < 0)
 		return -1;
 	*ret = 0;
-	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
 			*ret = strtoull(line + klen + 1, NULL, 10);
 			break;
@@ -293,7 +294,8 @@ static int add_dir(struct ct_cgroup *cg, const char *ctrls, const char *path, bo
 	if (!grown)
 		return ct_err_set(err, ENOMEM, "add cgroup '%s'", path);
 	cg->dirs = grown;
-	grown[cg->n] = (struct cg_dir){.ctrls = strdup(ctrls), .path = strdup(path), .is_v2 = is_v2};
+	grown[cg->n] =
+		(struct cg_dir){.ctrls = strdup(ctrls), .path = strdup(path), .is_v2 = is_v2};
 	if (!grown[cg->n].ctrls || !grown[cg->n].path) {
 		free(grown[cg->n].ctrls);
 		free(grown[cg->n].path);
@@ -343,7 +345,8 @@ static int find_mount(const char *ctrls, struct cg_mount *ret, struct ct_err *er
 				return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
 			if (strcmp(fstype, "cgroup") != 0)
 				continue;
-			for (char *c = strtok_r(want, ",", &save); c; c = strtok_r(NULL, ",", &save))
+			for (char *c = strtok_r(want, ",", &save); c;
+			     c = strtok_r(NULL, ",", &save))
 				if (!list_has(opts, c, ','))
 					match = false;
 			if (!match)
@@ -373,11 +376,12 @@ static int check_rel_path(const char *path, struct ct_err *err)
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
 		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return ct_err_set(err, EINVAL, "cgroupsPath '%s' has a '.' or '..' component", path);
+			return ct_err_set(err, EINVAL,
+					  "cgroupsPath '%s' has a '.' or '..' component", path);
 		for (size_t i = 0; i < len; i++)
 			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
-				return ct_err_set(err, EINVAL, "cgroupsPath '%s' has a control character",
-						  path);
+				return ct_err_set(err, EINVAL,
+						  "cgroupsPath '%s' has a control character", path);
 		p += len;
 		while (*p == '/')
 			p++;
@@ -391,8 +395,8 @@ static int check_rel_path(const char *path, struct ct_err *err)
  * /proc/self/cgroup names it, less the mount's root when we are in a cgroup
  * namespace) plus the relative path; or mountpoint plus an absolute path.
  */
-static int build_path(const struct cg_mount *m, const char *own, const char *cg_path,
-		      char *out, size_t size, struct ct_err *err)
+static int build_path(const struct cg_mount *m, const char *own, const char *cg_path, char *out,
+		      size_t size, struct ct_err *err)
 {
 	int n;
 
@@ -442,7 +446,8 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 		if (cg->mode == CT_CGROUP_V2 && *ctrls)
 			continue;
 		if (find_mount(ctrls, &m, err) < 0) {
-			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not ours to use. */
+			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not
+			 * ours to use. */
 			if (err->errnum == ENOENT)
 				continue;
 			return -1;
@@ -705,7 +710,8 @@ int ct_cgroup_open_v2_dirfd(const struct ct_cgroup *cg, struct ct_err *err)
 	int fd;
 
 	if (cg->mode != CT_CGROUP_V2 || !d)
-		return ct_err_set(err, EOPNOTSUPP, "open the cgroup2 directory: host cgroups are %s",
+		return ct_err_set(err, EOPNOTSUPP,
+				  "open the cgroup2 directory: host cgroups are %s",
 				  ct_cgroup_mode_name(cg->mode));
 	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -743,9 +749,9 @@ json_t *ct_cgroup_to_json(const struct ct_cgroup *cg)
 	if (!dirs)
 		return NULL;
 	for (size_t i = 0; i < cg->n; i++) {
-		json_t *d = json_pack("{s:s, s:s, s:i, s:b}", "controllers", cg->dirs[i].ctrls, "path",
-				      cg->dirs[i].path, "created", cg->dirs[i].created, "v2",
-				      cg->dirs[i].is_v2);
+		json_t *d = json_pack("{s:s, s:s, s:i, s:b}", "controllers", cg->dirs[i].ctrls,
+				      "path", cg->dirs[i].path, "created", cg->dirs[i].created,
+				      "v2", cg->dirs[i].is_v2);
 
 		if (!d || json_array_append_new(dirs, d) < 0)
 			return NULL;
@@ -792,7 +798,8 @@ struct ct_cgroup *ct_cgroup_from_json(const json_t *obj, struct ct_err *err)
 		ct_err_set(err, EINVAL, "read cgroup state: not a cgroup object");
 		return NULL;
 	}
-	json_array_foreach (dirs, i, d) {
+	json_array_foreach(dirs, i, d)
+	{
 		const char *ctrls, *path;
 		int created = 0, is_v2 = 0;
 

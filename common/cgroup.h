@@ -77,8 +77,7 @@ int ct_cgroup_freeze(const struct ct_cgroup *cg, bool frozen, struct ct_err *err
 int ct_cgroup_is_frozen(const struct ct_cgroup *cg, bool *ret_frozen, struct ct_err *err);
 
 /* Every pid in the cgroup and below (cgroup.procs), malloc'd. */
-int ct_cgroup_pids(const struct ct_cgroup *cg, pid_t **ret_pids, size_t *ret_n,
-		   struct ct_err *err);
+int ct_cgroup_pids(const struct ct_cgroup *cg, pid_t **ret_pids, size_t *ret_n, struct ct_err *err);
 
 /* SIGKILLs everything inside (cgroup.kill on v2, else each pid with the freezer thawed). */
 int ct_cgroup_kill(const struct ct_cgroup *cg, struct ct_err *err);

@@ -17,9 +17,9 @@
 
 struct dev_rule {
 	bool allow;
-	char type;     /* 'a', 'c', 'b' */
-	int64_t major; /* -1: any */
-	int64_t minor; /* -1: any */
+	char type;	 /* 'a', 'c', 'b' */
+	int64_t major;	 /* -1: any */
+	int64_t minor;	 /* -1: any */
 	unsigned access; /* BPF_DEVCG_ACC_* bits */
 };
 
@@ -31,15 +31,16 @@ struct dev_rule {
  * and the usual character devices, terminals included.
  */
 static const struct dev_rule default_rules[] = {
-	{true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD}, {true, 'b', -1, -1, BPF_DEVCG_ACC_MKNOD},
-	{true, 'c', 1, 3, ACC_ALL},		  /* /dev/null */
-	{true, 'c', 1, 5, ACC_ALL},		  /* /dev/zero */
-	{true, 'c', 1, 7, ACC_ALL},		  /* /dev/full */
-	{true, 'c', 1, 8, ACC_ALL},		  /* /dev/random */
-	{true, 'c', 1, 9, ACC_ALL},		  /* /dev/urandom */
-	{true, 'c', 5, 0, ACC_ALL},		  /* /dev/tty */
-	{true, 'c', 5, 2, ACC_ALL},		  /* /dev/ptmx */
-	{true, 'c', 136, -1, ACC_ALL},		  /* /dev/pts/N */
+	{true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD},
+	{true, 'b', -1, -1, BPF_DEVCG_ACC_MKNOD},
+	{true, 'c', 1, 3, ACC_ALL},    /* /dev/null */
+	{true, 'c', 1, 5, ACC_ALL},    /* /dev/zero */
+	{true, 'c', 1, 7, ACC_ALL},    /* /dev/full */
+	{true, 'c', 1, 8, ACC_ALL},    /* /dev/random */
+	{true, 'c', 1, 9, ACC_ALL},    /* /dev/urandom */
+	{true, 'c', 5, 0, ACC_ALL},    /* /dev/tty */
+	{true, 'c', 5, 2, ACC_ALL},    /* /dev/ptmx */
+	{true, 'c', 136, -1, ACC_ALL}, /* /dev/pts/N */
 };
 
 struct rule_list {
@@ -75,8 +76,8 @@ static int parse_access(const char *s, unsigned *ret, struct ct_err *err)
 		else if (*p == 'm')
 			acc |= BPF_DEVCG_ACC_MKNOD;
 		else
-			return ct_err_set(err, EINVAL, "device rule access '%s' is not a subset of 'rwm'",
-					  s);
+			return ct_err_set(err, EINVAL,
+					  "device rule access '%s' is not a subset of 'rwm'", s);
 	}
 	*ret = acc;
 
@@ -163,7 +164,8 @@ static int apply_v1(const struct cg_dir *d, const struct rule_list *l, struct ct
 		char text[80];
 
 		rule_v1_text(&l->v[i], text, sizeof(text));
-		if (cg_write(d->path, l->v[i].allow ? "devices.allow" : "devices.deny", text, err) < 0)
+		if (cg_write(d->path, l->v[i].allow ? "devices.allow" : "devices.deny", text, err) <
+		    0)
 			return -1;
 	}
 

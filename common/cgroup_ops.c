@@ -53,7 +53,8 @@ static int freeze_v1(const struct cg_dir *d, bool frozen, struct ct_err *err)
 		sleep_ms(10);
 	}
 
-	return ct_err_set(err, ETIMEDOUT, "wait for '%s/freezer.state' to become %s", d->path, want);
+	return ct_err_set(err, ETIMEDOUT, "wait for '%s/freezer.state' to become %s", d->path,
+			  want);
 }
 
 static int freeze_v2(const struct cg_dir *d, bool frozen, struct ct_err *err)

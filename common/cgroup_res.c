@@ -45,7 +45,8 @@ int ct_cgroup_swap_to_v2(int64_t swap, int64_t limit, bool has_limit, int64_t *r
 	if (swap < 0)
 		return ct_err_set(err, EINVAL, "memory swap %" PRId64 " is negative", swap);
 	if (!has_limit || limit <= 0)
-		return ct_err_set(err, EINVAL, "memory swap %" PRId64 " needs a memory limit", swap);
+		return ct_err_set(err, EINVAL, "memory swap %" PRId64 " needs a memory limit",
+				  swap);
 	if (swap < limit)
 		return ct_err_set(err, EINVAL,
 				  "memory swap %" PRId64 " is below the memory limit %" PRId64
@@ -89,8 +90,8 @@ static int check_usage(const struct cg_dir *d, int64_t limit, struct ct_err *err
 		return -1;
 	if ((uint64_t)limit < usage)
 		return ct_err_set(err, EBUSY,
-				  "set memory limit: %" PRId64 " is below the current usage %" PRIu64
-				  " (checkBeforeUpdate)",
+				  "set memory limit: %" PRId64
+				  " is below the current usage %" PRIu64 " (checkBeforeUpdate)",
 				  limit, usage);
 
 	return 0;
@@ -141,8 +142,8 @@ static int memory_v1(const struct cg_dir *d, const struct ct_memory *m, struct c
 {
 	if (memory_v1_limits(d, m, err) < 0)
 		return -1;
-	if (m->has_reservation && cg_writef(d->path, "memory.soft_limit_in_bytes", err,
-					    "%" PRId64, m->reservation) < 0)
+	if (m->has_reservation &&
+	    cg_writef(d->path, "memory.soft_limit_in_bytes", err, "%" PRId64, m->reservation) < 0)
 		return -1;
 	if (m->has_swappiness) {
 		if (m->swappiness > 100)
@@ -180,7 +181,8 @@ static int memory_v2(const struct cg_dir *d, const struct ct_memory *m, struct c
 		num_or_max(swap, buf, sizeof(buf));
 		if (swap != 0 || m->swap == 0) {
 			if (!cg_has_file(d->path, "memory.swap.max"))
-				cg_warn("memory.swap: no swap accounting in '%s', ignoring", d->path);
+				cg_warn("memory.swap: no swap accounting in '%s', ignoring",
+					d->path);
 			else if (cg_write(d->path, "memory.swap.max", buf, err) < 0)
 				return -1;
 		}
@@ -338,8 +340,8 @@ static int blkio_v1(const struct cg_dir *d, const struct ct_blkio *b, struct ct_
 {
 	char file[64];
 
-	if (b->has_weight && cg_writef(d->path, blkio_v1_file(d, "weight", file, sizeof(file)),
-				       err, "%u", b->weight) < 0)
+	if (b->has_weight && cg_writef(d->path, blkio_v1_file(d, "weight", file, sizeof(file)), err,
+				       "%u", b->weight) < 0)
 		return -1;
 	if (b->has_leaf_weight &&
 	    cg_writef(d->path, "blkio.leaf_weight", err, "%u", b->leaf_weight) < 0)
@@ -352,8 +354,8 @@ static int blkio_v1(const struct cg_dir *d, const struct ct_blkio *b, struct ct_
 			      "%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->weight) < 0)
 			return -1;
 		if (w->has_leaf_weight &&
-		    cg_writef(d->path, "blkio.leaf_weight_device", err, "%" PRId64 ":%" PRId64 " %u",
-			      w->major, w->minor, w->leaf_weight) < 0)
+		    cg_writef(d->path, "blkio.leaf_weight_device", err,
+			      "%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->leaf_weight) < 0)
 			return -1;
 	}
 	if (throttle_v1(d, "blkio.throttle.read_bps_device", &b->throttle_read_bps, err) < 0 ||
@@ -423,8 +425,8 @@ static int check_page_size(const char *size, struct ct_err *err)
 
 	while (size[i] >= '0' && size[i] <= '9')
 		i++;
-	if (i == 0 || i > 8 || (strcmp(size + i, "KB") && strcmp(size + i, "MB") &&
-				strcmp(size + i, "GB")))
+	if (i == 0 || i > 8 ||
+	    (strcmp(size + i, "KB") && strcmp(size + i, "MB") && strcmp(size + i, "GB")))
 		return ct_err_set(err, EINVAL, "set hugepage limit: bad page size '%s'", size);
 
 	return 0;
@@ -445,12 +447,14 @@ static int apply_hugetlb(const struct ct_cgroup *cg, const struct ct_hugepage_li
 		snprintf(file, sizeof(file), "hugetlb.%s.%s", h[i].page_size,
 			 d->is_v2 ? "max" : "limit_in_bytes");
 		if (!cg_has_file(d->path, file))
-			return ct_err_set(err, EINVAL,
-					  "set hugepage limit: page size '%s' not supported by the host",
-					  h[i].page_size);
+			return ct_err_set(
+				err, EINVAL,
+				"set hugepage limit: page size '%s' not supported by the host",
+				h[i].page_size);
 		if (cg_writef(d->path, file, err, "%" PRIu64, h[i].limit) < 0)
 			return ct_err_wrap(err, "set hugepage limit");
-		/* Reservations count too on v2 (5.7+), else a reserved mapping escapes the limit. */
+		/* Reservations count too on v2 (5.7+), else a reserved mapping escapes the limit.
+		 */
 		snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", h[i].page_size);
 		if (d->is_v2 && cg_has_file(d->path, file) &&
 		    cg_writef(d->path, file, err, "%" PRIu64, h[i].limit) < 0)
@@ -535,9 +539,10 @@ static int apply_unified(const struct ct_cgroup *cg, const struct ct_kvs *kvs, s
 	const struct cg_dir *d = cg_v2_dir(cg);
 
 	if (!d)
-		return ct_err_set(err, EOPNOTSUPP,
-				  "set unified: linux.resources.unified needs cgroup v2 and this host "
-				  "has only cgroup v1");
+		return ct_err_set(
+			err, EOPNOTSUPP,
+			"set unified: linux.resources.unified needs cgroup v2 and this host "
+			"has only cgroup v1");
 	for (size_t i = 0; i < kvs->n; i++) {
 		if (check_unified_key(kvs->v[i].key, err) < 0)
 			return -1;
@@ -572,8 +577,7 @@ int cg_apply_resources(const struct ct_cgroup *cg, const struct ct_resources *re
 	return 0;
 }
 
-int ct_cgroup_update(const struct ct_cgroup *cg, const struct ct_resources *res,
-		     struct ct_err *err)
+int ct_cgroup_update(const struct ct_cgroup *cg, const struct ct_resources *res, struct ct_err *err)
 {
 	if (cg_apply_resources(cg, res, true, err) < 0)
 		return ct_err_wrap(err, "update cgroup");

@@ -37,7 +37,8 @@ static uint64_t keyed_or_zero(const char *dir, const char *file, const char *key
 static int set_u64(json_t *obj, const char *key, uint64_t v)
 {
 	/* jansson integers are signed: "max" (UINT64_MAX) is clamped rather than wrapped. */
-	return json_object_set_new(obj, key, json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+	return json_object_set_new(obj, key,
+				   json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
 /* memory.stat and friends: "key value" lines into a JSON object. */
@@ -70,7 +71,8 @@ static json_t *cpu_stats(const struct ct_cgroup *cg)
 
 	if (cpu && cpu->is_v2) {
 		set_u64(usage, "total", keyed_or_zero(cpu->path, "cpu.stat", "usage_usec") * 1000);
-		set_u64(usage, "kernel", keyed_or_zero(cpu->path, "cpu.stat", "system_usec") * 1000);
+		set_u64(usage, "kernel",
+			keyed_or_zero(cpu->path, "cpu.stat", "system_usec") * 1000);
 		set_u64(usage, "user", keyed_or_zero(cpu->path, "cpu.stat", "user_usec") * 1000);
 	} else if (acct) {
 		cleanup_free char *percpu = NULL;
@@ -83,16 +85,20 @@ static json_t *cpu_stats(const struct ct_cgroup *cg)
 		if (cg_read(acct->path, "cpuacct.usage_percpu", &percpu, &ignored) == 0) {
 			char *save = NULL;
 
-			for (char *t = strtok_r(percpu, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+			for (char *t = strtok_r(percpu, " \n", &save); t;
+			     t = strtok_r(NULL, " \n", &save))
 				json_array_append_new(arr, json_integer(strtoll(t, NULL, 10)));
 		}
 		json_object_set_new(usage, "percpu", arr);
-		set_u64(usage, "kernel", keyed_or_zero(acct->path, "cpuacct.stat", "system") * ns_per_tick);
-		set_u64(usage, "user", keyed_or_zero(acct->path, "cpuacct.stat", "user") * ns_per_tick);
+		set_u64(usage, "kernel",
+			keyed_or_zero(acct->path, "cpuacct.stat", "system") * ns_per_tick);
+		set_u64(usage, "user",
+			keyed_or_zero(acct->path, "cpuacct.stat", "user") * ns_per_tick);
 	}
 	if (cpu) {
 		set_u64(thr, "periods", keyed_or_zero(cpu->path, "cpu.stat", "nr_periods"));
-		set_u64(thr, "throttledPeriods", keyed_or_zero(cpu->path, "cpu.stat", "nr_throttled"));
+		set_u64(thr, "throttledPeriods",
+			keyed_or_zero(cpu->path, "cpu.stat", "nr_throttled"));
 		set_u64(thr, "throttledTime",
 			cpu->is_v2 ? keyed_or_zero(cpu->path, "cpu.stat", "throttled_usec") * 1000
 				   : keyed_or_zero(cpu->path, "cpu.stat", "throttled_time"));
@@ -122,8 +128,8 @@ static json_t *memory_stats(const struct ct_cgroup *cg)
 	if (!d)
 		return mem;
 	if (d->is_v2) {
-		json_t *usage = mem_entry(d->path, "memory.current", "memory.peak", "memory.max",
-					  NULL);
+		json_t *usage =
+			mem_entry(d->path, "memory.current", "memory.peak", "memory.max", NULL);
 		json_t *swap = mem_entry(d->path, "memory.swap.current", "memory.swap.peak",
 					 "memory.swap.max", NULL);
 
@@ -139,7 +145,8 @@ static json_t *memory_stats(const struct ct_cgroup *cg)
 		json_object_set_new(mem, "swap",
 				    mem_entry(d->path, "memory.memsw.usage_in_bytes",
 					      "memory.memsw.max_usage_in_bytes",
-					      "memory.memsw.limit_in_bytes", "memory.memsw.failcnt"));
+					      "memory.memsw.limit_in_bytes",
+					      "memory.memsw.failcnt"));
 		json_object_set_new(mem, "kernel",
 				    mem_entry(d->path, "memory.kmem.usage_in_bytes",
 					      "memory.kmem.max_usage_in_bytes",
@@ -248,7 +255,8 @@ static json_t *blkio_stats(const struct ct_cgroup *cg)
 		ios = blkio_v1_list(d->path, "blkio.throttle.io_serviced_recursive");
 	}
 
-	return json_pack("{s:o, s:o}", "ioServiceBytesRecursive", bytes, "ioServicedRecursive", ios);
+	return json_pack("{s:o, s:o}", "ioServiceBytesRecursive", bytes, "ioServicedRecursive",
+			 ios);
 }
 
 /* /sys/kernel/mm/hugepages/hugepages-2048kB is the controller's "2MB". */
@@ -288,8 +296,9 @@ static json_t *hugetlb_stats(const struct ct_cgroup *cg)
 		e = json_object();
 		set_u64(e, "usage", u64_or_zero(d->path, f_use));
 		set_u64(e, "max", d->is_v2 ? 0 : u64_or_zero(d->path, f_max));
-		set_u64(e, "failcnt", d->is_v2 ? keyed_or_zero(d->path, f_fail, "max")
-					       : u64_or_zero(d->path, f_fail));
+		set_u64(e, "failcnt",
+			d->is_v2 ? keyed_or_zero(d->path, f_fail, "max")
+				 : u64_or_zero(d->path, f_fail));
 		json_object_set_new(all, name, e);
 	}
 

@@ -171,7 +171,8 @@ static void test_conversions(void)
 	bool ok;
 
 	TAP_OK(ct_cgroup_shares_to_weight(2) == 1, "cpu shares 2 become weight 1");
-	TAP_OK(ct_cgroup_shares_to_weight(262144) == 10000, "cpu shares 262144 become weight 10000");
+	TAP_OK(ct_cgroup_shares_to_weight(262144) == 10000,
+	       "cpu shares 262144 become weight 10000");
 	TAP_OK(ct_cgroup_shares_to_weight(1024) == 39, "cpu shares 1024 become weight 39 (runc's)");
 	TAP_OK(ct_cgroup_blkio_to_io_weight(10) == 1, "blkio weight 10 becomes io weight 1");
 	TAP_OK(ct_cgroup_blkio_to_io_weight(1000) == 10000, "blkio weight 1000 becomes 10000");
@@ -234,9 +235,14 @@ static void test_create_nests_below_own(void)
 
 static void test_memory(void)
 {
-	struct ct_memory mem = {.has_limit = true, .limit = 64 << 20, .has_reservation = true,
-				.reservation = 32 << 20, .has_swappiness = true, .swappiness = 10,
-				.has_kernel = true, .kernel = 1 << 20};
+	struct ct_memory mem = {.has_limit = true,
+				.limit = 64 << 20,
+				.has_reservation = true,
+				.reservation = 32 << 20,
+				.has_swappiness = true,
+				.swappiness = 10,
+				.has_kernel = true,
+				.kernel = 1 << 20};
 	struct ct_resources res = {.memory = &mem};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg;
@@ -248,23 +254,32 @@ static void test_memory(void)
 		return;
 	if (mode == CT_CGROUP_V2) {
 		TAP_OK(file_is(cg, "memory", "memory.max", "67108864"), "memory.max is the limit");
-		TAP_OK(file_is(cg, "memory", "memory.low", "33554432"), "memory.low is the reservation");
+		TAP_OK(file_is(cg, "memory", "memory.low", "33554432"),
+		       "memory.low is the reservation");
 		TAP_OK(strstr(warnings, "swappiness") != NULL, "swappiness is warned about on v2");
 	} else {
 		TAP_OK(file_is(cg, "memory", "memory.limit_in_bytes", "67108864"),
 		       "memory.limit_in_bytes is the limit");
 		TAP_OK(file_is(cg, "memory", "memory.soft_limit_in_bytes", "33554432"),
 		       "memory.soft_limit_in_bytes is the reservation");
-		TAP_OK(file_is(cg, "memory", "memory.swappiness", "10"), "memory.swappiness is set");
+		TAP_OK(file_is(cg, "memory", "memory.swappiness", "10"),
+		       "memory.swappiness is set");
 	}
-	TAP_OK(strstr(warnings, "memory.kernel ") != NULL, "a kernel memory limit is a warning only");
+	TAP_OK(strstr(warnings, "memory.kernel ") != NULL,
+	       "a kernel memory limit is a warning only");
 	destroy_ok(cg, "destroys the memory cgroup");
 }
 
 static void test_cpu(void)
 {
-	struct ct_cpu cpu = {.has_shares = true, .shares = 512, .has_quota = true, .quota = 50000,
-			     .has_period = true, .period = 100000, .cpus = "0", .mems = "0"};
+	struct ct_cpu cpu = {.has_shares = true,
+			     .shares = 512,
+			     .has_quota = true,
+			     .quota = 50000,
+			     .has_period = true,
+			     .period = 100000,
+			     .cpus = "0",
+			     .mems = "0"};
 	struct ct_resources res = {.cpu = &cpu};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("cpu", &res, false, &err);
@@ -275,12 +290,15 @@ static void test_cpu(void)
 		return;
 	if (mode == CT_CGROUP_V2) {
 		snprintf(want, sizeof(want), "%" PRIu64, ct_cgroup_shares_to_weight(512));
-		TAP_OK(file_is(cg, "cpu", "cpu.weight", want), "cpu.weight is the converted shares");
-		TAP_OK(file_is(cg, "cpu", "cpu.max", "50000 100000"), "cpu.max is quota and period");
+		TAP_OK(file_is(cg, "cpu", "cpu.weight", want),
+		       "cpu.weight is the converted shares");
+		TAP_OK(file_is(cg, "cpu", "cpu.max", "50000 100000"),
+		       "cpu.max is quota and period");
 	} else {
 		TAP_OK(file_is(cg, "cpu", "cpu.shares", "512"), "cpu.shares is set");
 		TAP_OK(file_is(cg, "cpu", "cpu.cfs_quota_us", "50000"), "cpu.cfs_quota_us is set");
-		TAP_OK(file_is(cg, "cpu", "cpu.cfs_period_us", "100000"), "cpu.cfs_period_us is set");
+		TAP_OK(file_is(cg, "cpu", "cpu.cfs_period_us", "100000"),
+		       "cpu.cfs_period_us is set");
 	}
 	TAP_OK(file_is(cg, "cpuset", "cpuset.cpus", "0"), "cpuset.cpus is set");
 	TAP_OK(file_is(cg, "cpuset", "cpuset.mems", "0"), "cpuset.mems is set");
@@ -289,8 +307,10 @@ static void test_cpu(void)
 
 static void test_realtime(void)
 {
-	struct ct_cpu cpu = {.has_realtime_runtime = true, .realtime_runtime = 0,
-			     .has_realtime_period = true, .realtime_period = 1000000};
+	struct ct_cpu cpu = {.has_realtime_runtime = true,
+			     .realtime_runtime = 0,
+			     .has_realtime_period = true,
+			     .realtime_period = 1000000};
 	struct ct_resources res = {.cpu = &cpu};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("rt", &res, false, &err);
@@ -441,7 +461,8 @@ static void test_unified(void)
 	}
 	TAP_OK(cg != NULL, "writes unified keys verbatim (%s)", err.msg);
 	if (cg)
-		TAP_OK(file_is(cg, "", "cgroup.max.descendants", "5"), "the unified key reads back");
+		TAP_OK(file_is(cg, "", "cgroup.max.descendants", "5"),
+		       "the unified key reads back");
 	destroy(cg);
 	cg = make("unified-bad", &res_bad, false, &err);
 	ok = !cg && err.errnum == EPERM;
@@ -451,12 +472,12 @@ static void test_unified(void)
 
 static void test_bad_paths(void)
 {
-	struct ct_cgroup_config cfg = {.id = "x", .cgroups_path = "a/../../escape",
-				       .skip_devices = true};
+	struct ct_cgroup_config cfg = {
+		.id = "x", .cgroups_path = "a/../../escape", .skip_devices = true};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = ct_cgroup_create(&cfg, &err);
-	json_t *j = json_pack("{s:s, s:[{s:s, s:s, s:i, s:b}]}", "mode", "v1", "dirs", "controllers",
-			      "memory", "path", "/etc", "created", 1, "v2", 0);
+	json_t *j = json_pack("{s:s, s:[{s:s, s:s, s:i, s:b}]}", "mode", "v1", "dirs",
+			      "controllers", "memory", "path", "/etc", "created", 1, "v2", 0);
 	bool ok = !cg && err.errnum == EINVAL;
 
 	TAP_OK(ok, "a cgroupsPath with '..' is refused (%s)", err.msg);
@@ -575,8 +596,8 @@ static int hog(void *arg)
 
 static void test_oom(void)
 {
-	struct ct_memory mem = {.has_limit = true, .limit = 32 << 20, .has_swap = true,
-				.swap = 32 << 20};
+	struct ct_memory mem = {
+		.has_limit = true, .limit = 32 << 20, .has_swap = true, .swap = 32 << 20};
 	struct ct_resources res = {.memory = &mem};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("oom", &res, false, &err);
@@ -658,8 +679,8 @@ static void test_freezer(void)
 {
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("freeze", NULL, false, &err);
-	volatile uint64_t *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *counter =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct timespec tick = {0, 100 * 1000 * 1000};
 	uint64_t before, after;
 	bool frozen = false, ok;
@@ -701,8 +722,13 @@ static int open_null(void *arg)
 
 static void test_devices(void)
 {
-	struct ct_device_cgroup deny = {.allow = false, .type = "c", .has_major = true, .major = 1,
-					.has_minor = true, .minor = 3, .access = "rw"};
+	struct ct_device_cgroup deny = {.allow = false,
+					.type = "c",
+					.has_major = true,
+					.major = 1,
+					.has_minor = true,
+					.minor = 3,
+					.access = "rw"};
 	struct ct_resources res = {.devices = &deny, .n_devices = 1};
 	struct ct_resources none = {0};
 	struct ct_err err = {0};
@@ -714,7 +740,8 @@ static void test_devices(void)
 	if (cg) {
 		pid = child_in(cg, open_null, NULL);
 		st = wait_status(pid);
-		TAP_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the default policy allows /dev/null");
+		TAP_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		       "the default policy allows /dev/null");
 		destroy(cg);
 	}
 	cg = make("dev-deny", &res, true, &err);
@@ -747,7 +774,8 @@ static void test_stats(void)
 	ok = st && json_object_get(st, "cpu") && json_object_get(st, "memory") &&
 	     json_object_get(st, "blkio") && json_object_get(st, "hugetlb");
 	TAP_OK(ok, "stats have cpu, memory, pids, blkio and hugetlb");
-	ok = st && json_integer_value(json_object_get(json_object_get(st, "pids"), "current")) == 1 &&
+	ok = st &&
+	     json_integer_value(json_object_get(json_object_get(st, "pids"), "current")) == 1 &&
 	     json_integer_value(json_object_get(json_object_get(st, "pids"), "limit")) == 20;
 	TAP_OK(ok, "pids stats show one process and the limit");
 	ok = st && json_integer_value(json_object_get(
@@ -760,7 +788,9 @@ static void test_stats(void)
 
 static void test_check_before_update(void)
 {
-	struct ct_memory mem = {.has_limit = true, .limit = 4096, .has_check_before_update = true,
+	struct ct_memory mem = {.has_limit = true,
+				.limit = 4096,
+				.has_check_before_update = true,
 				.check_before_update = true};
 	struct ct_resources upd = {.memory = &mem};
 	struct ct_err err = {0};
@@ -807,7 +837,8 @@ static void test_clone_into_cgroup(void)
 	fd = ct_cgroup_open_v2_dirfd(cg, &err);
 	if (mode != CT_CGROUP_V2) {
 		TAP_OK(fd < 0 && err.errnum == EOPNOTSUPP,
-		       "the cgroup2 directory fd is refused on %s hosts", ct_cgroup_mode_name(mode));
+		       "the cgroup2 directory fd is refused on %s hosts",
+		       ct_cgroup_mode_name(mode));
 		destroy(cg);
 		return;
 	}

@@ -81,6 +81,31 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err);
 int cmd_features(const struct opts *o, struct ct_err *err);
 int cmd_spec(const struct opts *o, struct ct_err *err);
 
+/* cgroup_cmds.c */
+struct ct_cgroup;
+
+/* Parses pause, resume, update and events (argv[0] is the command): 0 go on, 1 help shown, 2 usage. */
+int nsinit_cgroup_parse(int argc, char **argv, struct opts *o);
+int cmd_pause(const struct opts *o, struct ct_err *err);
+int cmd_resume(const struct opts *o, struct ct_err *err);
+int cmd_update(const struct opts *o, struct ct_err *err);
+int cmd_events(const struct opts *o, struct ct_err *err);
+
+/*
+ * Makes the container's cgroup from linux.resources, cgroupsPath and
+ * linux.devices, and records it in rec->cgroup. *ret is NULL when the
+ * container gets no cgroup (rootless). The caller moves the init in with
+ * ct_cgroup_enter and, on failure, calls nsinit_cgroup_destroy.
+ */
+int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
+			 struct ct_cgroup **ret, struct ct_err *err);
+
+/* Kills what is left in the recorded cgroup and removes it; 0 when there is none. */
+int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err);
+
+/* Every pid in the recorded cgroup; errnum ENOENT when the container has none. */
+int nsinit_cgroup_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n, struct ct_err *err);
+
 /* What the container's init needs from its parent; shared memory after clone. */
 struct init_args {
 	const struct opts *o;
