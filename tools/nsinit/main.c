@@ -116,11 +116,15 @@ static const struct command commands[] = {
 	{"ps", "+h", ps_options, 1, 1, "ps [--format table|json] ID"},
 	{"features", "+h", help_only, 0, 0, "features"},
 	{"spec", "+b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
-	/* The cgroup commands parse like runc's so the failure is about the missing feature. */
+	/* The cgroup commands: their options are parsed by nsinit_cgroup_parse. */
 	{"pause", "+h", help_only, 1, 1, "pause ID"},
 	{"resume", "+h", help_only, 1, 1, "resume ID"},
-	{"update", "+h", help_only, 1, 1, "update ID"},
-	{"events", "+h", help_only, 1, 1, "events ID"},
+	{"update", "+h", help_only, 1, 1,
+	 "update [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-shares N] "
+	 "[--cpu-quota N] [--cpu-period N] [--cpu-rt-runtime N] [--cpu-rt-period N] "
+	 "[--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] "
+	 "[--resources FILE|-] ID"},
+	{"events", "+h", help_only, 1, 1, "events [--stats] [--interval DURATION] ID"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -275,6 +279,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
+	/* pause, resume, update and events parse their own options (cgroup_cmds.c). */
+	if (strcmp(cmd->name, "pause") == 0 || strcmp(cmd->name, "resume") == 0 ||
+	    strcmp(cmd->name, "update") == 0 || strcmp(cmd->name, "events") == 0)
+		return nsinit_cgroup_parse(argc, argv, o);
 	while ((c = getopt_long(argc, argv, cmd->short_opts, cmd->long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			printf("usage: nsinit %s\n", cmd->usage);
@@ -297,12 +305,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static int cmd_cgroup_later(const struct opts *o, struct ct_err *err)
-{
-	/* LIMITATION: no cgroup support yet; pause, resume, update and events fail with "not supported without cgroup support". */
-	return ct_err_set(err, ENOTSUP, "%s: not supported without cgroup support", o->command);
-}
-
 static int dispatch(const struct opts *o, int *ret_status, struct ct_err *err)
 {
 	static const struct {
@@ -313,9 +315,9 @@ static int dispatch(const struct opts *o, int *ret_status, struct ct_err *err)
 		{"state", cmd_state},		{"kill", cmd_kill},
 		{"delete", cmd_delete},		{"list", cmd_list},
 		{"ps", cmd_ps},			{"features", cmd_features},
-		{"spec", cmd_spec},		{"pause", cmd_cgroup_later},
-		{"resume", cmd_cgroup_later},	{"update", cmd_cgroup_later},
-		{"events", cmd_cgroup_later},
+		{"spec", cmd_spec},		{"pause", cmd_pause},
+		{"resume", cmd_resume},		{"update", cmd_update},
+		{"events", cmd_events},
 	};
 
 	*ret_status = 0;
