@@ -424,16 +424,27 @@ struct ct_spec *ct_spec_parse(const char *buf, size_t len, struct ct_diags *diag
 /* Reads and parses a file ("-" is stdin). I/O failure fills err and returns NULL with no diags. */
 struct ct_spec *ct_spec_load(const char *path, struct ct_diags *diags, struct ct_err *err);
 
-/* Fills the model from an already parsed and validated document; takes a reference on doc. */
+/*
+ * Fills the model from a parsed document (validated or not); takes its own
+ * reference on doc. Safe on any JSON: a wrong type, a number that does not
+ * fit its C field (uid above UINT32_MAX, a negative weight) or an unknown
+ * namespace type is an error finding with its pointer, expected, found and
+ * hint; reading goes on to report every one. Returns NULL when it added an
+ * error. diags must not be NULL.
+ */
 struct ct_spec *ct_spec_from_json(json_t *doc, struct ct_diags *diags);
 
 /*
  * The model as a JSON document: the original document with every known field
- * replaced by the model's value, so unknown keys survive. New reference.
+ * replaced by the model's value, so unknown keys (at any depth) and other
+ * platforms' sections survive; fields absent from the model are absent from
+ * the output; with doc NULL a new document is built. New reference; NULL on
+ * ENOMEM or a value JSON cannot hold (a uint64 above INT64_MAX, a string that
+ * is not UTF-8, a namespace type out of range).
  */
 json_t *ct_spec_to_json(const struct ct_spec *spec);
 
-/* Pretty-printed, key order stable, trailing newline. malloc'd. */
+/* ct_spec_to_json pretty-printed: same model, same bytes. malloc'd; NULL as above. */
 char *ct_spec_dump(const struct ct_spec *spec);
 
 void ct_spec_free(struct ct_spec *spec);
@@ -481,8 +492,7 @@ struct ct_state {
  */
 struct ct_state *ct_state_parse(const char *buf, size_t len, struct ct_diags *diags);
 
-/* Fills a state from a parsed document; takes a reference on doc. NULL when diags holds an error.
- */
+/* Fills a state from a parsed document as ct_spec_from_json does. NULL when it added an error. */
 struct ct_state *ct_state_from_json(json_t *doc, struct ct_diags *diags);
 
 /* The original document (or a new one when doc is NULL) with the model's fields. NULL on ENOMEM. */
@@ -568,12 +578,13 @@ struct ct_features {
  */
 struct ct_features *ct_features_parse(const char *buf, size_t len, struct ct_diags *diags);
 
-/* Fills features from a parsed document; takes a reference on doc. NULL when diags holds an error.
- */
+/* Fills features from a parsed document as ct_spec_from_json does. NULL when it added an error. */
 struct ct_features *ct_features_from_json(json_t *doc, struct ct_diags *diags);
 
-/* The original document with every known field replaced by the model's value. New reference; NULL
- * on ENOMEM. */
+/*
+ * The original document (or a new one when doc is NULL) with every known
+ * field replaced by the model's value. New reference; NULL on ENOMEM.
+ */
 json_t *ct_features_to_json(const struct ct_features *features);
 
 void ct_features_free(struct ct_features *features);
