@@ -15,6 +15,7 @@
 #include "common/spec.h"
 #include "common/state.h"
 
+#include "tools/nsinit/exec.h"
 #include "tools/nsinit/nsinit.h"
 
 #define NSINIT_VERSION "0.1.0"
@@ -356,6 +357,9 @@ int main(int argc, char **argv)
 	struct ct_err err = {0};
 	int rc, status;
 
+	/* exec takes runc exec's options and runs the join library (tools/nsinit/exec.c). */
+	if (nsinit_exec_wanted(argc, argv))
+		return nsinit_exec_main(argc, argv);
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc == 1 ? 0 : 2;
