@@ -303,7 +303,7 @@ static void warn_to_log(const char *msg)
 }
 
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
-			 struct ct_cgroup **ret, struct ct_err *err)
+			 struct ct_err *err)
 {
 	const struct ct_linux *lx = spec->linux_;
 	const struct ct_resources *res = lx ? lx->resources : NULL;
@@ -316,7 +316,6 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 	};
 	struct ct_cgroup *cg;
 
-	*ret = NULL;
 	ct_cgroup_set_warn(warn_to_log);
 	/*
 	 * LIMITATION: rootless containers get no cgroup (no delegation
@@ -341,7 +340,7 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 		ct_cgroup_free(cg);
 		return ct_err_set(err, ENOMEM, "record cgroup");
 	}
-	*ret = cg;
+	ct_cgroup_free(cg);
 
 	return 0;
 }
@@ -358,6 +357,22 @@ static struct ct_cgroup *record_cgroup(const struct ct_record *rec, struct ct_er
 	if (!cg)
 		ct_err_wrap(err, "read the recorded cgroup");
 	return cg;
+}
+
+int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err)
+{
+	struct ct_cgroup *cg;
+	int rc;
+
+	if (!rec->cgroup)
+		return 0;
+	cg = record_cgroup(rec, err);
+	if (!cg)
+		return -1;
+	rc = ct_cgroup_enter(cg, pid, err);
+	ct_cgroup_free(cg);
+
+	return rc;
 }
 
 int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err)

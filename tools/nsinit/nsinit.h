@@ -82,8 +82,6 @@ int cmd_features(const struct opts *o, struct ct_err *err);
 int cmd_spec(const struct opts *o, struct ct_err *err);
 
 /* cgroup_cmds.c */
-struct ct_cgroup;
-
 /* Parses pause, resume, update and events (argv[0] is the command): 0 go on, 1 help shown, 2 usage. */
 int nsinit_cgroup_parse(int argc, char **argv, struct opts *o);
 int cmd_pause(const struct opts *o, struct ct_err *err);
@@ -93,12 +91,15 @@ int cmd_events(const struct opts *o, struct ct_err *err);
 
 /*
  * Makes the container's cgroup from linux.resources, cgroupsPath and
- * linux.devices, and records it in rec->cgroup. *ret is NULL when the
- * container gets no cgroup (rootless). The caller moves the init in with
- * ct_cgroup_enter and, on failure, calls nsinit_cgroup_destroy.
+ * linux.devices, and records it in rec->cgroup (left NULL for a rootless
+ * container, which gets none). On a later failure the caller calls
+ * nsinit_cgroup_destroy.
  */
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
-			 struct ct_cgroup **ret, struct ct_err *err);
+			 struct ct_err *err);
+
+/* Moves pid into the recorded cgroup; 0 when there is none. */
+int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err);
 
 /* Kills what is left in the recorded cgroup and removes it; 0 when there is none. */
 int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err);
