@@ -199,16 +199,16 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 	if (check_subset(m.effective, m.permitted, "effective but not permitted", err) < 0 ||
 	    check_subset(m.ambient, m.permitted & m.inheritable,
 			 "ambient but not both permitted and inheritable", err) < 0)
-		return ct_err_wrap(err, "apply capabilities");
+		return -1;
 
 	/* Bounding first: it needs CAP_SETPCAP, which the next step may drop. */
 	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, max, err) < 0)
-		return ct_err_wrap(err, "apply capabilities");
+		return -1;
 	if (set_pei(&m, max, err) < 0)
-		return ct_err_wrap(err, "apply capabilities");
+		return -1;
 	/* Ambient last: the kernel only keeps an ambient cap that is permitted and inheritable. */
 	if (set_ambient(m.ambient, max, err) < 0)
-		return ct_err_wrap(err, "apply capabilities");
+		return -1;
 
 	return 0;
 }
