@@ -136,7 +136,7 @@ static int make_node(int dirfd, const char *base, const struct node *n, bool use
 static int create_node(int rootfd, const struct node *n, bool use_bind, struct ct_err *err)
 {
 	cleanup_close int dirfd = -1;
-	char base[NAME_MAX + 1];
+	char base[NAME_MAX + 1] = "";
 
 	if (ct_path_parent_in_root(rootfd, n->path, true, &dirfd, base, err) < 0)
 		return ct_err_wrap(err, "create device '%s'", n->path);
@@ -234,7 +234,7 @@ int ct_devices_setup(int rootfd, const struct ct_spec *spec, bool default_nodes,
 	}
 
 	for (size_t i = 0; spec->linux_ && i < spec->linux_->n_devices; i++) {
-		struct node n;
+		struct node n = {0};
 
 		if (node_from_spec(&spec->linux_->devices[i], &n, err) < 0)
 			return ct_err_wrap(err, "linux.devices[%zu]", i);

@@ -140,7 +140,7 @@ static int append_data(char **data, const char *word)
 		return -1;
 	if (old)
 		grown[old++] = ',';
-	strcpy(grown + old, word);
+	memcpy(grown + old, word, strlen(word) + 1);
 	*data = grown;
 
 	return 0;

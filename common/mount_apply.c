@@ -81,12 +81,15 @@ static int config_word(int fsfd, const char *word, struct ct_err *err)
  * the filesystem. */
 static int config_data(int fsfd, const char *data, struct ct_err *err)
 {
-	cleanup_free char *copy = data ? strdup(data) : NULL;
+	char copy[4096];
 	char *save = NULL;
 
-	if (data && !copy)
-		return ct_err_set(err, ENOMEM, "copy mount data");
-	for (char *w = copy ? strtok_r(copy, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
+	if (!data)
+		return 0;
+	if (strlen(data) >= sizeof(copy))
+		return ct_err_set(err, E2BIG, "mount data of %zu bytes", strlen(data));
+	memcpy(copy, data, strlen(data) + 1);
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
 		if (config_word(fsfd, w, err) < 0)
 			return -1;
 

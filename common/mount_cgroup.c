@@ -196,20 +196,21 @@ static int own_cgroup(const struct cg_mnt *c, char **ret_path, struct ct_err *er
 /* The host directory of our cgroup: the mountpoint plus our path below the mount's root. */
 static int host_dir(const struct cg_mnt *c, char **ret_dir, struct ct_err *err)
 {
-	cleanup_free char *own = NULL;
+	char *own = NULL;
 	size_t rlen = strcmp(c->root, "/") == 0 ? 0 : strlen(c->root);
-	const char *rel;
+	int rc = 0;
 
-	if (own_cgroup(c, &own, err) < 0)
+	if (own_cgroup(c, &own, err) < 0 || !own)
 		return -1;
 	if (rlen && (strncmp(own, c->root, rlen) != 0 || (own[rlen] && own[rlen] != '/')))
-		return ct_err_set(err, ENOENT, "cgroup '%s' is outside the mount '%s'", own,
-				  c->mountpoint);
-	rel = own + rlen;
-	if (asprintf(ret_dir, "%s%s", c->mountpoint, rel) < 0)
-		return ct_err_set(err, ENOMEM, "build cgroup path");
+		rc = ct_err_set(err, ENOENT, "cgroup '%s' is outside the mount '%s'", own,
+				c->mountpoint);
+	else if (asprintf(ret_dir, "%s%s", c->mountpoint, own + rlen) < 0)
+		rc = ct_err_set(err, ENOMEM, "build cgroup path");
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(own);
 
-	return 0;
+	return rc;
 }
 
 static int bind_host_cgroup(const struct cg_mnt *c, int target, const struct ct_mount_opts *o,
@@ -218,7 +219,7 @@ static int bind_host_cgroup(const struct cg_mnt *c, int target, const struct ct_
 	cleanup_free char *dir = NULL;
 	cleanup_close int src = -1;
 
-	if (host_dir(c, &dir, err) < 0)
+	if (host_dir(c, &dir, err) < 0 || !dir)
 		return -1;
 	src = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
@@ -234,13 +235,14 @@ static int mount_fresh_cgroup(const struct cg_mnt *c, int target, const struct c
 			      struct ct_err *err)
 {
 	struct ct_mount_opts fresh = *o;
-	cleanup_free char *words = strdup(c->super_opts);
-	cleanup_free char *data = malloc(strlen(c->super_opts) + 1);
+	char words[1024];
+	char data[1024];
 	char *save = NULL;
 	size_t len = 0;
 
-	if (!words || !data)
-		return ct_err_set(err, ENOMEM, "copy cgroup options");
+	if (strlen(c->super_opts) >= sizeof(words))
+		return ct_err_set(err, E2BIG, "cgroup options of '%s'", c->mountpoint);
+	memcpy(words, c->super_opts, strlen(c->super_opts) + 1);
 	/* "rw"/"ro" are the mount's business, the rest names the hierarchy. */
 	for (char *w = strtok_r(words, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		if (strcmp(w, "rw") == 0 || strcmp(w, "ro") == 0)

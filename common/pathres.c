@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -53,14 +54,14 @@ int ct_path_open_in_root(int rootfd, const char *path, int flags, int *ret_fd, s
 int ct_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, int *ret_fd,
 			  struct ct_err *err)
 {
-	size_t len = strlen(path);
-	cleanup_free char *prefix = malloc(len + 2);
+	char prefix[PATH_MAX] = "";
 	cleanup_close int cur = -1;
 	size_t plen = 0;
 	const char *p = path;
 
-	if (!prefix)
-		return ct_err_set(err, ENOMEM, "resolve '%s' in the rootfs", path);
+	/* Each prefix is at most the path plus a leading slash. */
+	if (strlen(path) + 2 > sizeof(prefix))
+		return ct_err_set(err, ENAMETOOLONG, "resolve '%s' in the rootfs", path);
 	cur = sys_openat2(rootfd, "/", O_PATH | O_DIRECTORY, 0, IN_ROOT);
 	if (cur < 0)
 		return ct_err_set(err, errno, "open the rootfs");
@@ -127,16 +128,16 @@ static int split_base(const char *path, char *dir, char *base, struct ct_err *er
 int ct_path_parent_in_root(int rootfd, const char *path, bool create, int *ret_dirfd,
 			   char *ret_base, struct ct_err *err)
 {
-	cleanup_free char *dir = malloc(strlen(path) + 2);
-	char base[NAME_MAX + 1];
-	int fd;
+	char dir[PATH_MAX] = "";
+	char base[NAME_MAX + 1] = "";
+	int fd = -1;
 
-	if (!dir)
-		return ct_err_set(err, ENOMEM, "resolve '%s' in the rootfs", path);
+	if (strlen(path) + 2 > sizeof(dir))
+		return ct_err_set(err, ENAMETOOLONG, "resolve '%s' in the rootfs", path);
 	if (split_base(path, dir, base, err) < 0)
 		return -1;
 	if (!dir[0])
-		strcpy(dir, "/");
+		snprintf(dir, sizeof(dir), "/");
 
 	if (create) {
 		if (ct_path_mkdir_in_root(rootfd, dir, 0755, &fd, err) < 0)
@@ -147,7 +148,7 @@ int ct_path_parent_in_root(int rootfd, const char *path, bool create, int *ret_d
 			return ct_err_set(err, errno, "open directory '%s' in the rootfs", dir);
 	}
 	*ret_dirfd = fd;
-	strcpy(ret_base, base);
+	memcpy(ret_base, base, strlen(base) + 1);
 
 	return 0;
 }

@@ -122,7 +122,7 @@ static int make_parent_private(const char *rootfs, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	cleanup_free char *line = NULL;
-	cleanup_free char *best = NULL;
+	char best[PATH_MAX] = "";
 	bool best_shared = false;
 	size_t cap = 0;
 
@@ -134,15 +134,12 @@ static int make_parent_private(const char *rootfs, struct ct_err *err)
 
 		if (!point || !path_at_or_below(rootfs, point))
 			continue;
-		if (!best || strlen(point) >= strlen(best)) {
-			free(best);
-			best = strdup(point);
-			if (!best)
-				return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
+		if (strlen(point) >= strlen(best) && strlen(point) < sizeof(best)) {
+			memcpy(best, point, strlen(point) + 1);
 			best_shared = shared;
 		}
 	}
-	if (best && best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+	if (best[0] && best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
 		return ct_err_set(err, errno, "make '%s' private", best);
 
 	return 0;

@@ -2,6 +2,7 @@
 /* The container filesystem: mounts, devices, pivot, masking and the hostile-image cases. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/magic.h>
 #include <pty.h>
 #include <sched.h>
@@ -156,9 +157,9 @@ static bool mount_at(const char *point, char *fstype, char *opts, char *optional
 			continue;
 		found = true;
 		if (fstype)
-			strcpy(fstype, ty);
+			snprintf(fstype, 64, "%s", ty);
 		if (opts)
-			strcpy(opts, mo);
+			snprintf(opts, 512, "%s", mo);
 		if (optional) {
 			size_t n = (size_t)(dash - rest);
 
@@ -215,6 +216,32 @@ static int enter_private_ns(void)
 	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* mkdir -p, for a host path recreated inside the rootfs. */
+static int mkdir_p(const char *path)
+{
+	char buf[600];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 typedef int (*test_fn)(void);
 
 static void run(const char *name, test_fn fn)
@@ -266,13 +293,8 @@ static void run(const char *name, test_fn fn)
 		printf("#   %s\n", msg);
 	if (count_mounts_below(scratch) != 0)
 		printf("#   mounts left below %s\n", scratch);
-	else {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-		if (system(cmd) != 0)
-			printf("#   could not remove %s\n", scratch);
-	}
+	else if (nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0)
+		printf("#   could not remove %s\n", scratch);
 }
 
 #define HEAD "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"%s\"}, "
@@ -621,8 +643,8 @@ static int test_symlink_escape(void)
 	snprintf(p, sizeof(p), "%s/evil", rootfs);
 	CHECK(symlink(host, p) == 0, "setup");
 	/* The host path exists inside the rootfs too: that is where everything must land. */
-	snprintf(q, sizeof(q), "mkdir -p '%s%s'", rootfs, host);
-	CHECK(system(q) == 0, "setup");
+	snprintf(q, sizeof(q), "%s%s", rootfs, host);
+	CHECK(mkdir_p(q) == 0, "setup");
 	snprintf(p, sizeof(p), "%s/evil2", rootfs);
 	snprintf(q, sizeof(q), "../../../../../../..%s", host);
 	CHECK(symlink(q, p) == 0, "setup");
