@@ -57,14 +57,13 @@ static int check_rlimits(const struct ct_process *proc, struct ct_err *err)
 		int res = rl->type ? ct_rlimit_from_name(rl->type) : -1;
 
 		if (res < 0)
-			return ct_err_set(err, EINVAL, "unknown rlimit '%s'",
-					  rl->type ? rl->type : "");
+			return ct_err_set(err, 0, "unknown rlimit '%s'", rl->type ? rl->type : "");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(proc->rlimits[j].type, rl->type) == 0)
-				return ct_err_set(err, EINVAL, "rlimit '%s' given twice", rl->type);
+				return ct_err_set(err, 0, "rlimit '%s' given twice", rl->type);
 		if (rl->soft > rl->hard)
-			return ct_err_set(err, EINVAL, "rlimit '%s' soft %llu above hard %llu",
-					  rl->type, (unsigned long long)rl->soft,
+			return ct_err_set(err, 0, "rlimit '%s' soft %llu above hard %llu", rl->type,
+					  (unsigned long long)rl->soft,
 					  (unsigned long long)rl->hard);
 	}
 
@@ -203,7 +202,7 @@ int ct_procattr_make_cwd(const struct ct_process *proc, struct ct_err *err)
 	if (!proc->cwd)
 		return 0;
 	if (proc->cwd[0] != '/')
-		return ct_err_set(err, EINVAL, "cwd '%s' is not an absolute path", proc->cwd);
+		return ct_err_set(err, 0, "cwd '%s' is not an absolute path", proc->cwd);
 	if (strlen(proc->cwd) >= sizeof(path))
 		return ct_err_set(err, ENAMETOOLONG, "cwd '%s'", proc->cwd);
 	snprintf(path, sizeof(path), "%s", proc->cwd);
@@ -240,7 +239,7 @@ static int set_groups(const struct ct_user *user, struct ct_err *err)
 	if (setgroups_denied()) {
 		if (user->n_additional_gids > 0)
 			return ct_err_set(
-				err, EPERM,
+				err, 0,
 				"set additional gids: setgroups is denied in this user namespace");
 		return 0;
 	}

@@ -35,7 +35,7 @@ int ct_rlimit_from_name(const char *name);
  * Writes linux.sysctl under /proc/sys, key dots becoming directories
  * ("net.ipv4.ip_forward"), or the key taken as a path when it holds a '/'
  * ("net/ipv4/conf/eth0.100/forwarding", sysctl(8)'s form for names with
- * dots). Refused (errnum EINVAL, nothing written): empty, "." or ".."
+ * dots). Refused (errnum 0, nothing written): empty, "." or ".."
  * components, a leading '/', and keys outside the namespaces the spec gives
  * the container (uts: kernel.hostname, kernel.domainname; ipc: kernel.msg*,
  * kernel.sem, kernel.shm*, fs.mqueue.*; network: net.*), because writing
@@ -68,7 +68,7 @@ int ct_procattr_set_cpu_affinity(const char *cpus, struct ct_err *err);
  * Parses a CPU or NUMA node list ("0-3,7", "", whitespace around items
  * allowed) into a bit mask of *ret_nbits bits (a multiple of the bits of a
  * long, enough for the highest one listed) in malloc'd longs. Malformed
- * lists, reversed ranges and numbers past 65535 fail with EINVAL.
+ * lists, reversed ranges and numbers past 65535 fail with errnum 0.
  */
 int ct_parse_cpu_list(const char *list, unsigned long **ret_mask, size_t *ret_nbits,
 		      struct ct_err *err);
@@ -76,7 +76,7 @@ int ct_parse_cpu_list(const char *list, unsigned long **ret_mask, size_t *ret_nb
 /*
  * Creates process.cwd (and its parents, mode 0755) when missing. Runs after
  * pivot_root, as root, before ct_procattr_set_user, so a cwd the image lacks
- * exists however restricted the user. A relative cwd is refused (EINVAL).
+ * exists however restricted the user. A relative cwd is refused (errnum 0).
  */
 int ct_procattr_make_cwd(const struct ct_process *proc, struct ct_err *err);
 

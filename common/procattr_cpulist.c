@@ -83,7 +83,7 @@ int ct_parse_cpu_list(const char *list, unsigned long **ret_mask, size_t *ret_nb
 	unsigned long *mask;
 
 	if (walk_list(list, NULL, &highest) < 0)
-		return ct_err_set(err, EINVAL, "malformed list '%s'", list);
+		return ct_err_set(err, 0, "malformed list '%s'", list);
 	nlongs = highest / LONG_BITS + 1;
 	mask = calloc(nlongs, sizeof(*mask));
 	if (!mask)

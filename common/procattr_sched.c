@@ -92,7 +92,7 @@ static int sched_flags_mask(const struct ct_strv *flags, uint64_t *ret, struct c
 		long v;
 
 		if (lookup(sched_flags, flags->v[i], &v) < 0)
-			return ct_err_set(err, EINVAL, "unknown scheduler flag '%s'", flags->v[i]);
+			return ct_err_set(err, 0, "unknown scheduler flag '%s'", flags->v[i]);
 		mask |= (uint64_t)v;
 	}
 	*ret = mask;
@@ -108,13 +108,12 @@ int ct_procattr_set_scheduler(const struct ct_scheduler *sched, struct ct_err *e
 	if (!sched)
 		return 0;
 	if (!sched->policy || lookup(sched_policies, sched->policy, &policy) < 0)
-		return ct_err_set(err, EINVAL, "unknown scheduler policy '%s'",
+		return ct_err_set(err, 0, "unknown scheduler policy '%s'",
 				  sched->policy ? sched->policy : "");
 	/* LIMITATION: SCHED_ISO was never merged into Linux; such configs fail with "scheduler
 	 * policy 'SCHED_ISO' is not in mainline Linux". */
 	if (policy == 4)
-		return ct_err_set(err, EINVAL,
-				  "scheduler policy 'SCHED_ISO' is not in mainline Linux");
+		return ct_err_set(err, 0, "scheduler policy 'SCHED_ISO' is not in mainline Linux");
 	attr.sched_policy = (uint32_t)policy;
 	if (sched_flags_mask(&sched->flags, &attr.sched_flags, err) < 0)
 		return -1;
@@ -137,10 +136,10 @@ int ct_procattr_set_io_priority(const struct ct_io_priority *prio, struct ct_err
 	if (!prio)
 		return 0;
 	if (!prio->class || lookup(io_classes, prio->class, &class) < 0)
-		return ct_err_set(err, EINVAL, "unknown I/O priority class '%s'",
+		return ct_err_set(err, 0, "unknown I/O priority class '%s'",
 				  prio->class ? prio->class : "");
 	if (prio->priority < 0 || prio->priority > 7)
-		return ct_err_set(err, EINVAL, "I/O priority %d out of range 0-7", prio->priority);
+		return ct_err_set(err, 0, "I/O priority %d out of range 0-7", prio->priority);
 
 	/* IOPRIO_WHO_PROCESS is 1; the class sits above the 13 data bits (IOPRIO_PRIO_VALUE). */
 	if (syscall(SYS_ioprio_set, 1, 0, (int)(class << 13 | prio->priority)) < 0)
@@ -161,12 +160,11 @@ int ct_procattr_set_personality(const struct ct_personality *pers, struct ct_err
 	else if (pers->domain && strcmp(pers->domain, "LINUX32") == 0)
 		domain = PER_LINUX32;
 	else
-		return ct_err_set(err, EINVAL, "unknown personality domain '%s'",
+		return ct_err_set(err, 0, "unknown personality domain '%s'",
 				  pers->domain ? pers->domain : "");
 	/* The spec defines no flag values yet, so any flag is one we cannot honour. */
 	if (pers->flags.n > 0)
-		return ct_err_set(err, EINVAL, "unsupported personality flag '%s'",
-				  pers->flags.v[0]);
+		return ct_err_set(err, 0, "unsupported personality flag '%s'", pers->flags.v[0]);
 
 	if (personality(domain) < 0)
 		return ct_err_set(err, errno, "set personality '%s'", pers->domain);
@@ -199,8 +197,7 @@ static int mpol_flags_mask(const struct ct_strv *flags, long *ret, struct ct_err
 		long v;
 
 		if (lookup(mpol_flags, flags->v[i], &v) < 0)
-			return ct_err_set(err, EINVAL, "unknown memory policy flag '%s'",
-					  flags->v[i]);
+			return ct_err_set(err, 0, "unknown memory policy flag '%s'", flags->v[i]);
 		mask |= v;
 	}
 	*ret = mask;
@@ -217,7 +214,7 @@ int ct_procattr_set_memory_policy(const struct ct_memory_policy *pol, struct ct_
 	if (!pol)
 		return 0;
 	if (!pol->mode || lookup(mpol_modes, pol->mode, &mode) < 0)
-		return ct_err_set(err, EINVAL, "unknown memory policy mode '%s'",
+		return ct_err_set(err, 0, "unknown memory policy mode '%s'",
 				  pol->mode ? pol->mode : "");
 	if (mpol_flags_mask(&pol->flags, &flags, err) < 0)
 		return -1;

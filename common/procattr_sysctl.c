@@ -58,13 +58,12 @@ static int check_namespaced(const struct ct_spec *spec, const char *key, const c
 		if (ct_spec_find_ns(spec, ns_keys[i].ns))
 			return 0;
 		return ct_err_set(
-			err, EINVAL,
+			err, 0,
 			"sysctl '%s' needs its own %s namespace, or it would change the host", key,
 			ct_ns_type_name(ns_keys[i].ns));
 	}
 
-	return ct_err_set(err, EINVAL, "sysctl '%s' is not namespaced: it would change the host",
-			  key);
+	return ct_err_set(err, 0, "sysctl '%s' is not namespaced: it would change the host", key);
 }
 
 /*
@@ -80,7 +79,7 @@ static int split_key(const char *key, char *buf, size_t size, char *dotted, size
 	char *comp = buf;
 
 	if (len == 0 || len >= size)
-		return ct_err_set(err, EINVAL, "sysctl key '%s' is empty or too long", key);
+		return ct_err_set(err, 0, "sysctl key '%s' is empty or too long", key);
 	memcpy(buf, key, len + 1);
 	memcpy(dotted, key, len + 1);
 	for (size_t i = 0; i <= len; i++) {
@@ -88,8 +87,7 @@ static int split_key(const char *key, char *buf, size_t size, char *dotted, size
 			continue;
 		buf[i] = '\0';
 		if (*comp == '\0' || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
-			return ct_err_set(err, EINVAL, "sysctl key '%s' has an invalid component",
-					  key);
+			return ct_err_set(err, 0, "sysctl key '%s' has an invalid component", key);
 		if (i < len) {
 			dotted[i] = '.';
 			n++;
@@ -154,7 +152,7 @@ int ct_procattr_apply_sysctl(const struct ct_spec *spec, struct ct_err *err)
 	if (fstatfs(sysfd, &sfs) < 0)
 		return ct_err_set(err, errno, "statfs '/proc/sys'");
 	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return ct_err_set(err, EINVAL, "'/proc/sys' is not on procfs");
+		return ct_err_set(err, 0, "'/proc/sys' is not on procfs");
 
 	for (size_t i = 0; i < kvs->n; i++) {
 		char comps[PATH_MAX], dotted[PATH_MAX];

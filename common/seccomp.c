@@ -68,18 +68,17 @@ static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, 
 			continue;
 		if (!actions[i].takes_errno) {
 			if (has_errno)
-				return ct_err_set(err, EINVAL, "action '%s' takes no errnoRet",
-						  name);
+				return ct_err_set(err, 0, "action '%s' takes no errnoRet", name);
 			*ret = actions[i].action;
 			return 0;
 		}
 		if (has_errno && errno_ret > 0xffff)
-			return ct_err_set(err, EINVAL, "errnoRet %u out of range", errno_ret);
+			return ct_err_set(err, 0, "errnoRet %u out of range", errno_ret);
 		*ret = actions[i].action | (has_errno ? errno_ret : EPERM);
 		return 0;
 	}
 
-	return ct_err_set(err, EINVAL, "unknown seccomp action '%s'", name ? name : "");
+	return ct_err_set(err, 0, "unknown seccomp action '%s'", name ? name : "");
 }
 
 static int resolve_op(const char *name, enum scmp_compare *ret, struct ct_err *err)
@@ -91,7 +90,7 @@ static int resolve_op(const char *name, enum scmp_compare *ret, struct ct_err *e
 		}
 	}
 
-	return ct_err_set(err, EINVAL, "unknown seccomp operator '%s'", name ? name : "");
+	return ct_err_set(err, 0, "unknown seccomp operator '%s'", name ? name : "");
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's token, through its own name table ("x86_64"). */
@@ -104,13 +103,13 @@ static int add_arch(scmp_filter_ctx ctx, const char *name, struct ct_err *err)
 
 	if (strncmp(name, prefix, sizeof(prefix) - 1) != 0 ||
 	    strlen(name + sizeof(prefix) - 1) >= sizeof(lower))
-		return ct_err_set(err, EINVAL, "unknown seccomp architecture '%s'", name);
+		return ct_err_set(err, 0, "unknown seccomp architecture '%s'", name);
 	snprintf(lower, sizeof(lower), "%s", name + sizeof(prefix) - 1);
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	token = seccomp_arch_resolve_name(lower);
 	if (token == 0)
-		return ct_err_set(err, EINVAL, "unknown seccomp architecture '%s'", name);
+		return ct_err_set(err, 0, "unknown seccomp architecture '%s'", name);
 
 	/* The native architecture is already there; seccomp_init added it. */
 	rc = seccomp_arch_add(ctx, token);
@@ -158,7 +157,7 @@ static int set_flag(scmp_filter_ctx ctx, const char *flag, struct load_opts *opt
 		return 0;
 	}
 
-	return ct_err_set(err, EINVAL, "unknown seccomp flag '%s'", flag);
+	return ct_err_set(err, 0, "unknown seccomp flag '%s'", flag);
 }
 
 /* Conditions of one rule, in libseccomp's form; checks index and operator. */
@@ -173,8 +172,7 @@ static int build_conds(const struct ct_seccomp_syscall *sys, struct scmp_arg_cmp
 		enum scmp_compare op = SCMP_CMP_EQ;
 
 		if (a->index >= SC_MAX_ARGS)
-			return ct_err_set(err, EINVAL, "argument index %u out of range 0-5",
-					  a->index);
+			return ct_err_set(err, 0, "argument index %u out of range 0-5", a->index);
 		if (resolve_op(a->op, &op, err) < 0)
 			return -1;
 		if (seen & (1u << a->index))
@@ -203,7 +201,7 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct ct_seccomp_syscal
 	bool same_index;
 
 	if (sys->n_args > sizeof(conds) / sizeof(conds[0]))
-		return ct_err_set(err, E2BIG, "too many argument conditions (%zu)", sys->n_args);
+		return ct_err_set(err, 0, "too many argument conditions (%zu)", sys->n_args);
 	if (build_conds(sys, conds, &same_index, err) < 0)
 		return -1;
 
@@ -266,7 +264,7 @@ static int build_filter(const struct ct_seccomp *sc, void (*warn)(const char *na
 		return ct_err_wrap(err, "defaultAction");
 	/* The runtime's own syscalls up to execve would wait on an agent that has no fd yet. */
 	if (def_action == SCMP_ACT_NOTIFY)
-		return ct_err_set(err, EINVAL, "SCMP_ACT_NOTIFY cannot be the default action");
+		return ct_err_set(err, 0, "SCMP_ACT_NOTIFY cannot be the default action");
 	ctx = seccomp_init(def_action);
 	if (!ctx)
 		return ct_err_set(err, ENOMEM, "create seccomp filter");
@@ -287,7 +285,7 @@ static int build_filter(const struct ct_seccomp *sc, void (*warn)(const char *na
 	if (add_rules(ctx, sc, def_action, warn, &opts->want_notify, err) < 0)
 		return -1;
 	if (opts->want_notify && !sc->listener_path)
-		return ct_err_set(err, EINVAL, "SCMP_ACT_NOTIFY needs listenerPath");
+		return ct_err_set(err, 0, "SCMP_ACT_NOTIFY needs listenerPath");
 
 	*ret_ctx = steal_ptr(&ctx);
 	return 0;
@@ -314,7 +312,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ret_prog, size_t
 		return ct_err_set(err, errno, "stat exported filter");
 	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 ||
 	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return ct_err_set(err, EINVAL, "exported filter has a bad size %lld",
+		return ct_err_set(err, 0, "exported filter has a bad size %lld",
 				  (long long)st.st_size);
 	prog = malloc((size_t)st.st_size);
 	if (!prog)

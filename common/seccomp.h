@@ -18,7 +18,7 @@ struct json_t;
  * native one always stays), and flags. A rule whose action equals the
  * default action is dropped (it changes nothing). Syscall names this
  * libseccomp does not know are skipped, each reported through warn when not
- * NULL. Errors (errnum EINVAL, nothing loaded): unknown action, operator,
+ * NULL. Errors (errnum 0, nothing loaded): unknown action, operator,
  * architecture or flag, errnoRet on an action without one, argument index
  * above 5, SCMP_ACT_NOTIFY as default action or without listenerPath.
  * no_new_privs is not set here (process.noNewPrivileges is the caller's):
