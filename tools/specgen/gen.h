@@ -10,6 +10,9 @@
 
 struct ct_err;
 
+/* The longest flag value accepted, including the NUL. */
+#define GEN_ARG_MAX 4096
+
 /* How a flag's text becomes a JSON value (tools/specgen/gen_values.c). */
 enum gen_parse {
 	P_NONE,	    /* no argument; the op needs no value */

@@ -112,14 +112,13 @@ static bool is_cpulist(const char *s)
 static int parse_size(const char *arg, json_t **ret, struct ct_err *err)
 {
 	static const char suffixes[] = "KMGT";
-	cleanup_free char *num = strdup(arg);
+	char num[GEN_ARG_MAX];
 	uint64_t v;
 	uint64_t mult = 1;
 	size_t len = strlen(arg);
 	const char *s;
 
-	if (!num)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(num, sizeof(num), "%s", arg);
 	if (strcmp(arg, "-1") == 0) {
 		*ret = json_integer(-1);
 		return 0;
@@ -131,19 +130,20 @@ static int parse_size(const char *arg, json_t **ret, struct ct_err *err)
 	}
 	if (!parse_u64(num, INT64_MAX / mult, &v))
 		return EXPECT("a size in bytes (suffix K, M, G or T allowed) or -1 for unlimited");
-	*ret = json_integer((json_int_t)(v * mult));
+	*ret = json_integer((json_int_t)v * (json_int_t)mult);
 
 	return 0;
 }
 
 static int parse_gids(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *arr = json_array();
 	char *parts[256];
 	int n;
 
-	if (!copy || !arr)
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (!arr)
 		return ct_err_set(err, ENOMEM, "parse");
 	n = split(copy, ',', parts, 256);
 	for (int i = 0; i < n; i++) {
@@ -164,7 +164,7 @@ static int parse_gids(const char *arg, json_t **ret, struct ct_err *err)
 static int parse_kv(const char *arg, bool as_object, json_t **ret, struct ct_err *err)
 {
 	const char *eq = strchr(arg, '=');
-	cleanup_free char *key = NULL;
+	char key[GEN_ARG_MAX];
 
 	if (!eq || eq == arg)
 		return EXPECT("KEY=VALUE with a non-empty KEY");
@@ -172,9 +172,7 @@ static int parse_kv(const char *arg, bool as_object, json_t **ret, struct ct_err
 		*ret = json_string(arg);
 		return 0;
 	}
-	key = strndup(arg, (size_t)(eq - arg));
-	if (!key)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg);
 	*ret = json_pack("{s:s}", key, eq + 1);
 
 	return 0;
@@ -195,8 +193,11 @@ static int parse_cap(const struct gen_flag *flag, const char *arg, json_t **ret,
 	if (flag->key) {
 		json_array_append_new(sets, json_string(flag->key));
 	} else if (colon) {
-		cleanup_free char *set = strndup(arg, (size_t)(colon - arg));
-		const char *known = set ? pick_name(set, "", cap_sets) : NULL;
+		char set[GEN_ARG_MAX];
+		const char *known;
+
+		snprintf(set, sizeof(set), "%.*s", (int)(colon - arg), arg);
+		known = pick_name(set, "", cap_sets);
 
 		if (!known) {
 			json_decref(sets);
@@ -246,12 +247,12 @@ static const char *ns_type(const char *arg)
 
 static int parse_ns(const char *arg, bool has_path, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
-	char *eq = copy ? strchr(copy, '=') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *eq;
 	const char *type;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	eq = strchr(copy, '=');
 	if (has_path) {
 		if (!eq || eq[1] != '/')
 			return EXPECT("TYPE=PATH with an absolute PATH, like net=/run/netns/x");
@@ -269,11 +270,12 @@ static int parse_ns(const char *arg, bool has_path, json_t **ret, struct ct_err 
 
 static json_t *idmap(const char *arg)
 {
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	char *p[3];
 	uint32_t c, h, s;
 
-	if (!copy || split(copy, ':', p, 3) != 3 || !parse_u32(p[0], &c) || !parse_u32(p[1], &h) ||
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (split(copy, ':', p, 3) != 3 || !parse_u32(p[0], &c) || !parse_u32(p[1], &h) ||
 	    !parse_u32(p[2], &s) || s == 0)
 		return NULL;
 
@@ -313,15 +315,15 @@ static bool rlimit_value(const char *s, uint64_t *ret)
 
 static int parse_rlimit(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
-	char *eq = copy ? strchr(copy, '=') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *eq;
 	char *p[2];
 	const char *type;
 	uint64_t soft, hard;
 	int n;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	eq = strchr(copy, '=');
 	if (!eq)
 		return EXPECT("TYPE=SOFT[:HARD], like NOFILE=1024:4096");
 	*eq = '\0';
@@ -329,7 +331,7 @@ static int parse_rlimit(const char *arg, json_t **ret, struct ct_err *err)
 	if (!type)
 		return EXPECT("a limit type like NOFILE or RLIMIT_NOFILE before '='");
 	n = split(eq + 1, ':', p, 2);
-	if (n < 0 || !rlimit_value(p[0], &soft) || !rlimit_value(p[n - 1], &hard))
+	if (n < 1 || !rlimit_value(p[0], &soft) || !rlimit_value(p[n - 1], &hard))
 		return EXPECT("SOFT[:HARD] as numbers from 0 to 9223372036854775807 after '='");
 	if (soft > hard)
 		return EXPECT("a soft limit no higher than the hard limit");
@@ -342,13 +344,12 @@ static int parse_rlimit(const char *arg, json_t **ret, struct ct_err *err)
 static int parse_majmin(const char *arg, const char *what, uint64_t max, json_t **ret,
 			struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	char *p[3];
 	int64_t maj, min;
 	uint64_t v;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
 	if (split(copy, ':', p, 3) != 3 || !parse_i64(p[0], 0, INT64_MAX, &maj) ||
 	    !parse_i64(p[1], 0, INT64_MAX, &min) || !parse_u64(p[2], max, &v) ||
 	    (max == 1000 && v < 10))
@@ -468,11 +469,21 @@ int gen_parse_value(const struct gen_flag *flag, const char *arg, json_t **ret_v
 		*ret_value = NULL;
 		return 0;
 	case P_TRUE:
-		value = json_true();
-		break;
+		*ret_value = json_true();
+		return 0;
 	case P_FALSE:
-		value = json_false();
+		*ret_value = json_false();
+		return 0;
+	default:
 		break;
+	}
+	if (!arg)
+		return ct_err_set(err, EINVAL, "no value");
+	/* The parsers work on a copy in a buffer of this size. */
+	if (strlen(arg) >= GEN_ARG_MAX)
+		return EXPECT("at most %d characters", GEN_ARG_MAX - 1);
+
+	switch (flag->parse) {
 	case P_SIZE:
 		r = parse_size(arg, &value, err);
 		break;

@@ -49,11 +49,12 @@ static int fields(char *s, struct field *f)
 
 static json_t *colon_list(const char *s)
 {
-	cleanup_free char *copy = strdup(s);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *arr = json_array();
 	char *save = NULL;
 
-	if (!copy || !arr)
+	snprintf(copy, sizeof(copy), "%s", s);
+	if (!arr)
 		return NULL;
 	for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
 		if (json_array_append_new(arr, json_string(tok)) < 0)
@@ -132,14 +133,15 @@ static json_t *in_order(const json_t *m)
 
 static int parse_mount(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *m = json_pack("{s:n}", "destination");
 	struct field f[MAX_FIELDS];
 	const char *dest;
 	json_t *options;
 	int n;
 
-	if (!copy || !m)
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (!m)
 		return ct_err_set(err, ENOMEM, "parse");
 	ct_err_clear(err);
 	n = fields(copy, f);
@@ -193,13 +195,13 @@ static const char *const hook_stages[] = {
 
 static int parse_hook(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
-	char *colon = copy ? strchr(copy, ':') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *colon;
 	const char *stage;
 	json_t *args;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	colon = strchr(copy, ':');
 	if (colon)
 		*colon = '\0';
 	stage = gen_pick_name(copy, "", hook_stages);
@@ -260,12 +262,13 @@ static int device_field(json_t *d, const char *key, const char *value, struct ct
 static int parse_device(const char *arg, json_t **ret, struct ct_err *err)
 {
 	static const char *const short_keys[] = {"type", "major", "minor", "path", "mode"};
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *d = json_pack("{s:n, s:n}", "path", "type");
 	struct field f[MAX_FIELDS];
 	int n;
 
-	if (!copy || !d)
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (!d)
 		return ct_err_set(err, ENOMEM, "parse");
 	if (!strchr(copy, '=')) {
 		char *save = NULL;
@@ -301,14 +304,14 @@ static int parse_device(const char *arg, json_t **ret, struct ct_err *err)
 /* "monotonic=-5.25" -> {monotonic: {secs: -5, nanosecs: 250000000}}. */
 static int parse_time_offset(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
-	char *eq = copy ? strchr(copy, '=') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *eq;
 	char *dot;
 	int64_t secs;
 	uint32_t nanos = 0;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	eq = strchr(copy, '=');
 	if (!eq)
 		return EXPECT("CLOCK=SECS[.FRACTION] with CLOCK monotonic or boottime");
 	*eq++ = '\0';
@@ -335,11 +338,11 @@ static int parse_time_offset(const char *arg, json_t **ret, struct ct_err *err)
 
 static int parse_net_device(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
-	char *colon = copy ? strchr(copy, ':') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *colon;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	colon = strchr(copy, ':');
 	if (colon)
 		*colon++ = '\0';
 	/* Interface names: at most 15 bytes, no '/' (they become sysfs paths). */
@@ -402,14 +405,13 @@ static int parse_scheduler(const char *arg, json_t **ret, struct ct_err *err)
 	static const char *const policies[] = {"SCHED_OTHER",	 "SCHED_FIFO", "SCHED_RR",
 					       "SCHED_BATCH",	 "SCHED_ISO",  "SCHED_IDLE",
 					       "SCHED_DEADLINE", NULL};
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *s = NULL;
 	struct field f[MAX_FIELDS];
 	const char *policy;
 	int n;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
 	n = fields(copy, f);
 	policy = n > 0 && !f[0].value ? gen_pick_name(f[0].key, "SCHED_", policies) : NULL;
 	if (!policy)
@@ -429,13 +431,13 @@ static int parse_io_priority(const char *arg, json_t **ret, struct ct_err *err)
 {
 	static const char *const classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
 					      "IOPRIO_CLASS_IDLE", NULL};
-	cleanup_free char *copy = strdup(arg);
-	char *colon = copy ? strchr(copy, ':') : NULL;
+	char copy[GEN_ARG_MAX];
+	char *colon;
 	const char *cls;
 	int64_t prio;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
+	colon = strchr(copy, ':');
 	if (colon)
 		*colon++ = '\0';
 	cls = gen_pick_name(copy, "IOPRIO_CLASS_", classes);
@@ -448,12 +450,13 @@ static int parse_io_priority(const char *arg, json_t **ret, struct ct_err *err)
 
 static int parse_affinity(const char *arg, json_t **ret, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *a = json_object();
 	struct field f[MAX_FIELDS];
 	int n;
 
-	if (!copy || !a)
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (!a)
 		return ct_err_set(err, ENOMEM, "parse");
 	n = fields(copy, f);
 	for (int i = 0; i < n; i++) {
@@ -479,15 +482,14 @@ static int parse_memory_policy(const char *arg, json_t **ret, struct ct_err *err
 					    "MPOL_LOCAL",      NULL};
 	static const char *const flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
 					    "MPOL_F_STATIC_NODES", NULL};
-	cleanup_free char *copy = strdup(arg);
+	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *p = NULL;
 	char *part[3] = {NULL, NULL, NULL};
 	char *save = NULL;
 	const char *mode;
 	int n = 0;
 
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "parse");
+	snprintf(copy, sizeof(copy), "%s", arg);
 	for (char *t = strtok_r(copy, ":", &save); t && n < 3; t = strtok_r(NULL, ":", &save))
 		part[n++] = t;
 	mode = part[0] ? gen_pick_name(part[0], "MPOL_", modes) : NULL;

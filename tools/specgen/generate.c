@@ -367,22 +367,30 @@ static int fail(const struct ct_err *err, int status)
 	return status;
 }
 
-int cmd_generate(int argc, char **argv)
+static int generate(int argc, char **argv, struct opts *o)
 {
-	__attribute__((cleanup(opts_free))) struct opts o = {0};
 	struct ct_err err = {0};
 	cleanup_json json_t *doc = NULL;
 
-	if (parse_args(argc, argv, &o, &err) < 0)
+	if (parse_args(argc, argv, o, &err) < 0)
 		return fail(&err, 2);
-	if (o.want_help) {
+	if (o->want_help) {
 		usage(stdout);
 		return 0;
 	}
 
-	doc = load_base(&o, &err);
-	if (!doc || build(doc, &o, &err) < 0 || write_out(doc, &o, &err) < 0)
+	doc = load_base(o, &err);
+	if (!doc || build(doc, o, &err) < 0 || write_out(doc, o, &err) < 0)
 		return fail(&err, 1);
 
 	return 0;
+}
+
+int cmd_generate(int argc, char **argv)
+{
+	struct opts o = {0};
+	int status = generate(argc, argv, &o);
+
+	opts_free(&o);
+	return status;
 }
