@@ -192,6 +192,13 @@ edit_config() {
 	assert_output "config.json: error: /: wrong type (expected object, found array)"
 }
 
+@test "specgen validate: options may follow the file name" {
+	requires jq
+	write_config c.json
+	run -0 --separate-stderr "$SPECGEN" validate c.json --json --kind config
+	run -0 jq -e 'length == 0' <<<"$output"
+}
+
 @test "specgen validate: an unreadable file is one error line and exit 2" {
 	run -2 --separate-stderr "$SPECGEN" validate x
 	assert_output ''

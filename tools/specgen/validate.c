@@ -84,7 +84,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	*o = (struct opts){.file = NULL, .kind = CT_DOC_CONFIG};
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+b:k:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:k:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->bundle = optarg;
