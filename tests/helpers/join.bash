@@ -47,3 +47,40 @@ join_stop_target() {
 ns_inode() {
 	readlink "/proc/$1/ns/$2"
 }
+
+# nsinit containers for the joining tests, under a private state root.
+NSINIT_TEST_ROOT=
+JOIN_CONTAINERS=()
+
+# Starts a detached nsinit container running `sleep 1000` from a bundle made
+# with specgen generate and the given extra flags: "container_start ID [FLAGS...]".
+# Sets CONTAINER_PID.
+container_start() {
+	local id=$1 bundle
+	shift
+	NSINIT_TEST_ROOT=${NSINIT_TEST_ROOT:-$BATS_TEST_TMPDIR/state}
+	bundle=$(make_bundle "$BATS_TEST_TMPDIR/bundle-$id")
+	"$SPECGEN" generate --bundle "$bundle" "$@" -- sleep 1000
+	JOIN_CONTAINERS+=("$id")
+	(cd "$bundle" && "$NSINIT" --root "$NSINIT_TEST_ROOT" run -d "$id") \
+		</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/run-$id.err" 3>&- ||
+		fail "nsinit run -d $id: $(cat "$BATS_TEST_TMPDIR/run-$id.err")"
+	CONTAINER_PID=$("$NSINIT" --root "$NSINIT_TEST_ROOT" state "$id" | jq -r .pid)
+	[[ $CONTAINER_PID -gt 0 ]] || fail "no pid for container $id"
+	export CONTAINER_PID
+}
+
+# Kills and deletes every container container_start made (teardown).
+container_cleanup() {
+	local id
+	for id in "${JOIN_CONTAINERS[@]}"; do
+		"$NSINIT" --root "$NSINIT_TEST_ROOT" resume "$id" >/dev/null 2>&1 || true
+		"$NSINIT" --root "$NSINIT_TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	JOIN_CONTAINERS=()
+}
+
+# The Cap*, Seccomp and NoNewPrivs lines of a status file (the confinement to compare).
+confinement_of() {
+	grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|Seccomp|NoNewPrivs):' "$1"
+}
