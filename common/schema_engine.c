@@ -294,7 +294,11 @@ const struct vs_node vs_string = {.type = VS_STRING};
 const struct vs_node vs_bool = {.type = VS_BOOLEAN};
 const struct vs_node vs_int = {.type = VS_INTEGER};
 const struct vs_node vs_int32 = VS_RANGE(INT32_MIN, INT32_MAX);
-/* jansson refuses integers outside int64, so int64 and uint64 need only their lower bound. */
+/*
+ * jansson refuses integers outside int64, so int64 and uint64 need only their lower bound.
+ * LIMITATION: uint64 fields cannot hold values above 9223372036854775807; such a document
+ * fails to parse with "too big integer" at its line and column.
+ */
 const struct vs_node vs_int64 = {.type = VS_INTEGER};
 const struct vs_node vs_uint8 = VS_RANGE(0, UINT8_MAX);
 const struct vs_node vs_uint16 = VS_RANGE(0, UINT16_MAX);

@@ -159,6 +159,21 @@ edit_config() {
 	assert_output --regexp '^config.json: error: /: invalid JSON at line 1, column [0-9]+: '
 }
 
+@test "specgen validate: uint64 values above 2^63-1 are refused as too big (LIMITATION)" {
+	printf '{"ociVersion": "1.3.0", "root": {"path": "r"}, "linux": {"resources": {"memory": {"swappiness": 18446744073709551615}}}}' >config.json
+	run -1 "$SPECGEN" validate
+	assert_output --regexp '^config.json: error: /: invalid JSON at line 1, column [0-9]+: too big integer'
+}
+
+@test "specgen validate: an unknown but well-formed capability is a warning (config.md: log and skip)" {
+	requires jq
+	write_config
+	edit_config '.process.capabilities = {"bounding": ["CAP_SYS_ADMN", "CAP_NEW_THING"]}'
+	run -0 "$SPECGEN" validate
+	assert_line "config.json: warning: /process/capabilities/bounding/0: unknown capability 'CAP_SYS_ADMN' will be skipped (expected a capability this system knows, found \"CAP_SYS_ADMN\"); hint: did you mean 'CAP_SYS_ADMIN'?"
+	assert_line --partial "warning: /process/capabilities/bounding/1: unknown capability 'CAP_NEW_THING' will be skipped"
+}
+
 @test "specgen validate: duplicate keys are refused" {
 	printf '{"ociVersion": "1.3.0", "ociVersion": "1.3.0", "root": {"path": "r"}}' >config.json
 	run -1 "$SPECGEN" validate
