@@ -180,6 +180,8 @@ static void check_array(const json_t *value, const struct vs_node *node, const c
 	}
 	if (!node->items)
 		return;
+	if (node->is_tuple && n > 1)
+		n = 1;
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *item_ptr = ct_pointer_index(ptr, i);
 

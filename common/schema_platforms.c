@@ -141,8 +141,8 @@ static const struct vs_prop iomem_props[] = {
 	END,
 };
 static const struct vs_node iomem = VS_OBJ(iomem_props);
-/* The schema's tuple form names only the first item; every item has that shape in practice. */
-static const struct vs_node iomems = VS_ARR(iomem);
+/* config-vm.json writes "items" as a one-element tuple: only the first entry is described. */
+static const struct vs_node iomems = {.type = VS_ARRAY, .items = &iomem, .is_tuple = true};
 static const struct vs_prop hw_props[] = {
 	{"deviceTree", &vs_string, false},
 	{"vcpus", &vs_uint32, false},

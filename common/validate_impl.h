@@ -54,6 +54,7 @@ struct vs_node {
 	const struct vs_pattern *pattern;
 	const struct vs_node *items;
 	size_t min_items;
+	bool is_tuple; /* JSON-schema tuple form: items describes the first element only */
 	const struct vs_prop *props;	  /* NULL-name terminated; NULL: members not described */
 	const struct vs_node *map_values; /* schema of every member (additionalProperties) */
 	bool nonempty_keys;
