@@ -256,7 +256,10 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	struct dirent *e;
 
 	*ret_n = 0;
-	/* LIMITATION: without cgroups, a container sharing the host's pid namespace lists only its init. */
+	/* The cgroup knows every process, whatever pid namespace it runs in. */
+	if (rec->cgroup)
+		return nsinit_cgroup_pids(rec, ret, ret_n, err);
+	/* LIMITATION: without cgroups (rootless), a container sharing the host's pid namespace lists only its init. */
 	if (!rec->own_pid_ns || ct_ns_inode(rec->pid, CT_NS_PID, &want, err) < 0) {
 		pids = malloc(sizeof(pid_t));
 		if (!pids)
@@ -340,6 +343,11 @@ int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struc
 	struct ct_err e2 = {0};
 	struct ct_spec *spec = load_config_copy(dirfd, &e2);
 
+	/* As runc: what is left in the cgroup dies and the cgroup goes before poststop hooks run. */
+	if (nsinit_cgroup_destroy(rec, err) < 0) {
+		ct_spec_free(spec);
+		return -1;
+	}
 	run_hooks_logged(o, spec, CT_HOOK_POSTSTOP, rec, CT_STATUS_STOPPED);
 	ct_spec_free(spec);
 	if (!rec->own_mount_ns && rec->rootfs && rec->rootfs[0] &&

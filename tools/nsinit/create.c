@@ -142,6 +142,8 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 	for (int t = 0; t < CT_NS_COUNT; t++)
 		fds[t] = -1;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A flock belongs to the open file, which a child shares until it closes its copy. */
+	close(a->lock_fd);
 	/* Open everything first: after joining the mount namespace the paths may not resolve. */
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
 		const struct ct_namespace *ns = &lx->namespaces[i];
@@ -455,6 +457,8 @@ static void abandon(const struct opts *o, struct launch *l)
 			;
 		l->reaped = true;
 	}
+	if (nsinit_cgroup_destroy(&l->rec, &err) < 0)
+		ct_log(CT_LOG_WARN, "%s: remove cgroup: %s, ignoring", o->id, err.msg);
 	if (l->rec.rootfs && !l->rec.own_mount_ns && ct_rootfs_cleanup(l->rec.rootfs, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: clean up '%s': %s, ignoring", o->id, l->rec.rootfs,
 		       err.msg);
@@ -505,6 +509,7 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	psock = sv[0];
 	a.sock = sv[1];
 	a.fifo_fd = fifo_fd;
+	a.lock_fd = l->lockfd;
 	ns = ct_spec_find_ns(l->spec, CT_NS_USER);
 	a.new_user = ns && !ns->path;
 	ns = ct_spec_find_ns(l->spec, CT_NS_NETWORK);
@@ -513,10 +518,15 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	ns = ct_spec_find_ns(l->spec, CT_NS_TIME);
 	a.new_time = ns && !ns->path;
 
+	if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
+		return -1;
 	rc = spawn_init(&a, psock, &l->rec.pid, err);
 	close(sv[1]);
 	if (rc < 0)
 		return ct_err_wrap(err, "start container init");
+	/* The init waits for GO: it is in its cgroup before it runs anything of the container's. */
+	if (nsinit_cgroup_enter(&l->rec, l->rec.pid, err) < 0)
+		return -1;
 	if (ct_proc_start_time(l->rec.pid, &l->rec.start_time, NULL, err) < 0)
 		return -1;
 	fill_ns_paths(l);

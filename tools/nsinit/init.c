@@ -42,9 +42,15 @@ struct init_ctx {
 	char exe[PATH_MAX];
 };
 
-static void warn_unknown(const char *name)
+static void warn_unknown_cap(const char *name)
 {
-	ct_log(CT_LOG_WARN, "unknown name '%s', ignoring", name);
+	ct_log(CT_LOG_WARN, "unknown capability '%s', ignoring", name);
+}
+
+/* Profiles list syscalls newer than this libseccomp; runc skips them quietly too. */
+static void note_unknown_syscall(const char *name)
+{
+	ct_log(CT_LOG_DEBUG, "unknown syscall '%s', ignoring", name);
 }
 
 static char *hook_state(struct init_ctx *c, enum ct_status status)
@@ -210,7 +216,7 @@ static int load_seccomp(struct init_ctx *c, struct ct_err *err)
 
 	if (!lx || !lx->seccomp)
 		return 0;
-	if (ct_seccomp_load(lx->seccomp, warn_unknown, &notify_fd, err) < 0)
+	if (ct_seccomp_load(lx->seccomp, note_unknown_syscall, &notify_fd, err) < 0)
 		return ct_err_wrap(err, "load seccomp filter");
 	if (notify_fd < 0)
 		return 0;
@@ -233,7 +239,7 @@ static int setup_process(struct init_ctx *c, struct ct_err *err)
 		return -1;
 	if (ct_procattr_set_user(proc, err) < 0)
 		return ct_err_wrap(err, "set user");
-	if (ct_caps_apply(proc->capabilities, warn_unknown, err) < 0)
+	if (ct_caps_apply(proc->capabilities, warn_unknown_cap, err) < 0)
 		return ct_err_wrap(err, "apply capabilities");
 	if (proc->no_new_privileges) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -360,6 +366,9 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	/* Nothing in the container may open our binary through /proc/1/exe before execve (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A flock belongs to the open file, which we share with the parent until we close our copy. */
+	if (a->lock_fd >= 0)
+		close(a->lock_fd);
 	c.fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c.fd_dir < 0) {
 		ct_err_set(&err, errno, "open '/proc/self/fd'");

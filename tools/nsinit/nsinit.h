@@ -116,6 +116,7 @@ struct init_args {
 	char *const *env; /* process.env plus LISTEN_FDS/LISTEN_PID when passed */
 	int sock;	  /* the child's end of the sync socketpair */
 	int fifo_fd;	  /* O_PATH descriptor of exec.fifo */
+	int lock_fd;	  /* the parent's flock: the init must not hold it */
 	int keep_fds;	  /* fds 0 .. keep_fds-1 reach the process */
 	bool new_user;
 	bool own_mount_ns;
