@@ -111,6 +111,14 @@ null"
 []'
 }
 
+@test "specgen generate: --rootless maps the uid and gid of an unprivileged caller" {
+	requires root
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SPECGEN" generate --rootless
+	assert_success
+	run jq -c '.linux.uidMappings, .linux.gidMappings' <<<"$output"
+	assert_output $'[{"containerID":0,"hostID":65534,"size":1}]\n[{"containerID":0,"hostID":65534,"size":1}]'
+}
+
 @test "specgen generate: process flags each change only their field" {
 	check_field .process.cwd '"/srv"' --cwd /srv
 	check_field .process.env '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","TERM=dumb","A=b=c"]' \
@@ -263,6 +271,15 @@ null"
 	run "$SPECGEN" generate --template "$BATS_TEST_TMPDIR/t.json" --rootless
 	assert_success
 	[[ $output == "$("$SPECGEN" generate --rootless)" ]]
+}
+
+@test "specgen generate: --template and -o on the same file edit a config in place" {
+	cfg=$BATS_TEST_TMPDIR/config.json
+	"$SPECGEN" generate -o "$cfg"
+	run "$SPECGEN" generate --template "$cfg" -o "$cfg" --hostname edited
+	assert_success
+	[[ $(jq -r .hostname "$cfg") == edited ]]
+	diff <(jq -S 'del(.hostname)' <<<"$DEFAULT") <(jq -S 'del(.hostname)' "$cfg")
 }
 
 @test "specgen generate: -o and --bundle write the file and print nothing" {
