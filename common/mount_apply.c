@@ -42,12 +42,14 @@ static void add_kernel_message(int fsfd, struct ct_err *err)
 {
 	char buf[256];
 	ssize_t n = read(fsfd, buf, sizeof(buf) - 1);
+	size_t len;
 
 	if (n <= 2)
 		return;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	ct_err_wrap(err, "%s", buf + 2);
+	len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len, " (%s)", buf + 2);
 }
 
 static int config_word(int fsfd, const char *word, struct ct_err *err)
