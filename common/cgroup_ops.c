@@ -210,6 +210,9 @@ int ct_cgroup_kill(const struct ct_cgroup *cg, struct ct_err *err)
 	const struct cg_dir *fz = v1_freezer(cg);
 	int rc;
 
+	/* A cgroup someone already removed has nothing left to kill. */
+	if (fz && !cg_has_file(fz->path, "freezer.state"))
+		fz = NULL;
 	/* cgroup.kill (5.14+) kills the whole tree at once, with no fork race. */
 	if (v2 && cg_has_file(v2->path, "cgroup.kill")) {
 		if (cg_write(v2->path, "cgroup.kill", "1", err) < 0)

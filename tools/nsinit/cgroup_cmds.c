@@ -446,7 +446,7 @@ static int hold(const struct opts *o, struct held *h, enum ct_status *ret_status
 
 int cmd_pause(const struct opts *o, struct ct_err *err)
 {
-	cleanup_held struct held h;
+	cleanup_held struct held h = {.dirfd = -1, .lockfd = -1};
 	enum ct_status status;
 
 	if (hold(o, &h, &status, err) < 0)
@@ -464,7 +464,7 @@ int cmd_pause(const struct opts *o, struct ct_err *err)
 
 int cmd_resume(const struct opts *o, struct ct_err *err)
 {
-	cleanup_held struct held h;
+	cleanup_held struct held h = {.dirfd = -1, .lockfd = -1};
 	enum ct_status status;
 
 	if (hold(o, &h, &status, err) < 0)
@@ -508,7 +508,7 @@ static struct ct_spec *load_resources(const char *path, struct ct_err *err)
 			if (diags.items[i].level != CT_DIAG_ERROR)
 				continue;
 			line = ct_diag_format(&diags.items[i], path);
-			ct_err_set(err, EINVAL, "%s", line ? line : "invalid resources");
+			ct_err_set(err, 0, "%s", line ? line : "invalid resources");
 			break;
 		}
 		if (diags.errors == 0 && !err->msg[0])
@@ -569,7 +569,7 @@ static void overlay_flags(struct ct_resources *res)
 
 int cmd_update(const struct opts *o, struct ct_err *err)
 {
-	cleanup_held struct held h;
+	cleanup_held struct held h = {.dirfd = -1, .lockfd = -1};
 	struct ct_spec *file = NULL;
 	struct ct_resources res = {0};
 	enum ct_status status;
@@ -657,7 +657,7 @@ static int events_loop(const struct opts *o, const struct ct_record *rec,
 
 int cmd_events(const struct opts *o, struct ct_err *err)
 {
-	cleanup_held struct held h;
+	cleanup_held struct held h = {.dirfd = -1, .lockfd = -1};
 	enum ct_status status;
 
 	if (hold(o, &h, &status, err) < 0)
