@@ -182,45 +182,46 @@ static const char *const cap_sets[] = {"bounding",    "effective", "permitted",
 				       "inheritable", "ambient",   NULL};
 
 /* "net_admin", "NET_ADMIN" and "CAP_NET_ADMIN" all become CAP_NET_ADMIN; "ALL" stays ALL. */
+static bool cap_name(const char *name, char *buf, size_t size)
+{
+	bool has_prefix = strncasecmp(name, "CAP_", 4) == 0 || strcasecmp(name, "ALL") == 0;
+	int n = snprintf(buf, size, "%s%s", has_prefix ? "" : "CAP_", name);
+
+	if (n < 0 || (size_t)n >= size)
+		return false;
+	for (char *p = buf; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+
+	return strcmp(buf, "ALL") == 0 || ct_caps_is_known(buf);
+}
+
 static int parse_cap(const struct gen_flag *flag, const char *arg, json_t **ret, struct ct_err *err)
 {
-	const char *colon = strchr(arg, ':');
-	const char *name = colon ? colon + 1 : arg;
+	const char *colon = flag->key ? NULL : strchr(arg, ':');
+	const char *set = NULL;
 	char cap[64];
-	json_t *sets = json_array();
-	size_t n;
+	json_t *sets;
 
-	if (flag->key) {
-		json_array_append_new(sets, json_string(flag->key));
-	} else if (colon) {
-		char set[GEN_ARG_MAX];
-		const char *known;
+	if (colon) {
+		char prefix[GEN_ARG_MAX];
 
-		snprintf(set, sizeof(set), "%.*s", (int)(colon - arg), arg);
-		known = pick_name(set, "", cap_sets);
-
-		if (!known) {
-			json_decref(sets);
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(colon - arg), arg);
+		set = pick_name(prefix, "", cap_sets);
+		if (!set)
 			return EXPECT("SET:CAP with SET one of bounding, effective, permitted, "
 				      "inheritable, ambient");
-		}
-		json_array_append_new(sets, json_string(known));
+	}
+	if (!cap_name(colon ? colon + 1 : arg, cap, sizeof(cap)))
+		return EXPECT("a capability name like CAP_NET_ADMIN or ALL");
+
+	sets = json_array();
+	if (flag->key || set) {
+		json_array_append_new(sets, json_string(flag->key ? flag->key : set));
 	} else {
-		/* Adding goes to the sets a plain process uses; dropping empties it from all five.
+		/* Adding goes to the sets a plain process uses; dropping clears it from all five.
 		 */
 		for (size_t i = 0; cap_sets[i] && (flag->op == OP_CAP_DROP || i < 3); i++)
 			json_array_append_new(sets, json_string(cap_sets[i]));
-	}
-
-	n = (size_t)snprintf(
-		cap, sizeof(cap), "%s%s",
-		strncasecmp(name, "CAP_", 4) == 0 || strcasecmp(name, "ALL") == 0 ? "" : "CAP_",
-		name);
-	for (size_t i = 0; i < n && i < sizeof(cap); i++)
-		cap[i] = (char)toupper((unsigned char)cap[i]);
-	if (n >= sizeof(cap) || (strcmp(cap, "ALL") != 0 && !ct_caps_is_known(cap))) {
-		json_decref(sets);
-		return EXPECT("a capability name like CAP_NET_ADMIN or ALL");
 	}
 	*ret = json_pack("{s:o, s:s}", "sets", sets, "cap", cap);
 
