@@ -30,8 +30,7 @@ teardown() {
 	assert_line --regexp '^Max stack size +8388608 +16777216 +bytes'
 }
 
-@test "nsinit: a limit above the runtime's hard limit cannot be raised without privilege" {
-	# Non-root inside, but the limit is set before the user switch, as root: it applies.
+@test "nsinit: rlimits apply to a non-root process too, set before the user switch" {
 	confine_bundle --seccomp none --uid 1000 --gid 1000 --rlimit RLIMIT_NOFILE=4096:8192 \
 		-- sh -c 'id -u; ulimit -Hn'
 	run -0 --separate-stderr confine_run
