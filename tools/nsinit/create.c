@@ -120,8 +120,11 @@ static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 
 		if (ns->path)
 			*ret_has_path = true;
-		/* The time namespace is unshared by the init, which must set offsets before entering it. */
-		else if (info && ns->type != CT_NS_TIME)
+		/*
+		 * The time namespace is unshared by the init, which must set offsets before entering it;
+		 * the cgroup namespace too, once the init is in its cgroup, which becomes its root.
+		 */
+		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP)
 			flags |= (uint64_t)info->clone_flag;
 	}
 	return flags;
@@ -517,6 +520,8 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	a.has_uts = ct_spec_find_ns(l->spec, CT_NS_UTS) != NULL;
 	ns = ct_spec_find_ns(l->spec, CT_NS_TIME);
 	a.new_time = ns && !ns->path;
+	ns = ct_spec_find_ns(l->spec, CT_NS_CGROUP);
+	a.new_cgroup = ns && !ns->path;
 
 	if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
 		return -1;

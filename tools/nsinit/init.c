@@ -300,6 +300,9 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return ct_err_set(err, errno, "become root in the user namespace");
 	if (a->new_time && enter_time_ns(a->spec->linux_, err) < 0)
 		return -1;
+	/* The parent moved us into the container's cgroup before GO: it is the namespace's root. */
+	if (a->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+		return ct_err_set(err, errno, "unshare cgroup namespace");
 	if (setsid() < 0)
 		return ct_err_set(err, errno, "setsid");
 	if (enter_root(c, err) < 0)

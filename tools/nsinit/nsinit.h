@@ -123,6 +123,7 @@ struct init_args {
 	bool new_net;
 	bool has_uts;
 	bool new_time;
+	bool new_cgroup; /* unshared by the init once it is in its cgroup */
 };
 
 /* init.c: the container's init from clone to execve; never returns. */
