@@ -459,8 +459,13 @@ static int run_agent(int listen_fd)
 	return 0;
 }
 
-static bool with_wait_killable;
+/* Flags for the next notify_listener() run. */
 static char *wk_flag[] = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
+static char *tsync_flag[] = {"SECCOMP_FILTER_FLAG_TSYNC", NULL};
+static char *wk_tsync_flags[] = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+				 "SECCOMP_FILTER_FLAG_TSYNC", NULL};
+static char **notify_flags;
+static size_t notify_n_flags;
 
 static int notify_listener(void)
 {
@@ -470,7 +475,7 @@ static int notify_listener(void)
 	struct ct_seccomp sc = {.default_action = "SCMP_ACT_ALLOW",
 				.listener_path = addr.sun_path,
 				.listener_metadata = "meta",
-				.flags = {wk_flag, with_wait_killable ? 1 : 0},
+				.flags = {notify_flags, notify_n_flags},
 				.syscalls = &rule,
 				.n_syscalls = 1};
 	json_t *state = json_pack("{s:s}", "id", "test");
@@ -509,7 +514,22 @@ static int notify_listener(void)
 
 static int notify_wait_killable(void)
 {
-	with_wait_killable = true;
+	notify_flags = wk_flag;
+	notify_n_flags = 1;
+	return notify_listener();
+}
+
+static int notify_tsync(void)
+{
+	notify_flags = tsync_flag;
+	notify_n_flags = 1;
+	return notify_listener();
+}
+
+static int notify_wait_killable_tsync(void)
+{
+	notify_flags = wk_tsync_flags;
+	notify_n_flags = 2;
 	return notify_listener();
 }
 
@@ -553,6 +573,9 @@ int main(void)
 	check(notify_listener,
 	      "SCMP_ACT_NOTIFY hands the fd and the process state to the listener");
 	check(notify_wait_killable, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV loads with a listener");
+	check(notify_tsync, "SECCOMP_FILTER_FLAG_TSYNC loads with a listener");
+	check(notify_wait_killable_tsync,
+	      "WAIT_KILLABLE_RECV and TSYNC load together with a listener");
 	check(send_listener_missing_socket, "a missing listener socket is an error naming it");
 
 	return tap_done();
