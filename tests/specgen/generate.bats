@@ -176,6 +176,8 @@ null"
 		--mount type=tmpfs,destination=/dev
 	check_field '.mounts[7]' '{"destination":"/m","type":"bind","source":"/s","options":["rbind","idmap"],"uidMappings":[{"containerID":0,"hostID":1000,"size":10}],"gidMappings":[{"containerID":0,"hostID":2000,"size":10}]}' \
 		--mount source=/s,destination=/m,options=rbind,uidmap=0:1000:10,gidmap=0:2000:10
+	check_field '.mounts[7]' '{"destination":"/o","type":"overlay","source":"overlay","options":["lowerdir=/a:/b","ro","upperdir=/u"]}' \
+		--mount type=overlay,source=overlay,destination=/o,option=lowerdir=/a:/b,options=ro,option=upperdir=/u
 	check_edit 'del(.mounts)' '[.mounts[].destination]' '["/proc","/dev","/dev/pts","/dev/shm","/sys","/sys/fs/cgroup"]' \
 		--mount-remove /dev/mqueue
 	check_edit 'del(.linux.maskedPaths)' '.linux.maskedPaths | (index("/x") != null) and (index("/proc/kcore") == null)' true \
@@ -221,6 +223,10 @@ null"
 	assert_success
 	run jq -c '.hooks.prestart[0], .hooks.poststop[0]' <<<"$output"
 	assert_output $'{"path":"/bin/a","args":["/bin/a"],"env":["K=v=w"]}\n{"path":"/bin/b","args":["/bin/b"],"timeout":2}'
+	run "$SPECGEN" generate --hook prestart:/bin/a:b --hook-arg c:d --hook-arg ''
+	assert_success
+	run jq -c '.hooks.prestart[0].args' <<<"$output"
+	assert_output '["/bin/a","b","c:d",""]'
 	for stage in createRuntime createContainer startContainer poststart; do
 		check_edit "del(.hooks)" .hooks "{\"$stage\":[{\"path\":\"/h\",\"args\":[\"/h\"]}]}" --hook "$stage:/h"
 	done
@@ -317,7 +323,7 @@ null"
 --mount type=bind,destination=/y|--mount 'type=bind,destination=/y': expected source=PATH for a bind mount
 --mount source=/x,type=tmpfs|--mount 'source=/x,type=tmpfs': expected destination=PATH with an absolute PATH
 --mount destination=/x|--mount 'destination=/x': expected type=TYPE (or options=bind/rbind for a bind mount)
---mount destination=/x,type=tmpfs,size=1|--mount 'destination=/x,type=tmpfs,size=1': expected mount keys type, source, destination, options, uidmap, gidmap; found 'size'
+--mount destination=/x,type=tmpfs,size=1|--mount 'destination=/x,type=tmpfs,size=1': expected mount keys type, source, destination, options, option, uidmap, gidmap; found 'size'
 --mount-remove rel|--mount-remove 'rel': expected an absolute path
 --ns-add foo|--ns-add 'foo': expected a namespace type: pid, network, mount, ipc, uts, user, cgroup or time
 --ns-join net|--ns-join 'net': expected TYPE=PATH with an absolute PATH, like net=/run/netns/x
@@ -337,6 +343,9 @@ null"
 --blkio-read-bps 8:x:1|--blkio-read-bps '8:x:1': expected MAJOR:MINOR:RATE with numbers
 --hook-env A=1|--hook-env 'A=1': expected after a --hook
 --hook-timeout 3|--hook-timeout '3': expected after a --hook
+--hook-arg x|--hook-arg 'x': expected after a --hook
+--cap-add-bounding bounding:KILL|--cap-add-bounding 'bounding:KILL': expected a capability name like CAP_NET_ADMIN or ALL
+--mount type=tmpfs,destination=/x,option=context="a,b"|--mount 'type=tmpfs,destination=/x,option=context="a,b"': expected KEY=VALUE items, found 'b"'
 --hook foo:/bin/true|--hook 'foo:/bin/true': expected STAGE:PATH[:ARG...] with STAGE one of prestart, createRuntime, createContainer, startContainer, poststart, poststop
 --hook prestart:rel|--hook 'prestart:rel': expected STAGE:PATH[:ARG...] with an absolute PATH
 --hook prestart:/x --hook-timeout 0|--hook-timeout '0': expected a number of seconds from 1 to 2147483647

@@ -19,6 +19,7 @@ enum gen_parse {
 	P_TRUE,	    /* no argument; the value is true */
 	P_FALSE,    /* no argument; the value is false */
 	P_STRING,   /* any non-empty text */
+	P_TEXT,	    /* any text, even empty */
 	P_ABSPATH,  /* an absolute path */
 	P_U32,	    /* 0 .. 2^32-1 */
 	P_I64,	    /* a signed 64-bit number */
@@ -72,6 +73,7 @@ enum gen_op {
 	OP_HOOK,	 /* append a hook to hooks.<stage> and make it the current hook */
 	OP_HOOK_ENV,	 /* append to the current hook's env */
 	OP_HOOK_TIMEOUT, /* set the current hook's timeout */
+	OP_HOOK_ARG,	 /* append to the current hook's args */
 	OP_DEVICE,	 /* put a device by path, and allow it in the device cgroup */
 	OP_TIME_OFFSET,	 /* merge a time offset and make sure a time namespace exists */
 	OP_IDMAP,	 /* append an id mapping and make sure a user namespace exists */

@@ -295,19 +295,23 @@ static int hook_add(json_t *doc, const struct gen_edit *e, json_t **current_hook
 
 static int hook_edit(const struct gen_edit *e, json_t *hook, struct ct_err *err)
 {
-	json_t *env;
+	const char *field = e->flag->op == OP_HOOK_ARG ? "args" : "env";
+	json_t *list;
+	int r;
 
 	if (e->flag->op == OP_HOOK_TIMEOUT)
 		return json_object_set(hook, "timeout", e->value) < 0
 			       ? ct_err_set(err, ENOMEM, "set hook timeout")
 			       : 0;
-	env = json_object_get(hook, "env");
-	if (!env) {
-		env = json_array();
-		json_object_set_new(hook, "env", env);
+	list = json_object_get(hook, field);
+	if (!list) {
+		list = json_array();
+		json_object_set_new(hook, field, list);
 	}
-	if (!json_is_array(env) || env_set(env, json_string_value(e->value)) < 0)
-		return ct_err_set(err, ENOMEM, "set hook env");
+	r = e->flag->op == OP_HOOK_ARG ? json_array_append(list, e->value)
+				       : env_set(list, json_string_value(e->value));
+	if (r < 0)
+		return ct_err_set(err, ENOMEM, "set hook %s", field);
 
 	return 0;
 }
@@ -384,6 +388,7 @@ int gen_apply(json_t *doc, const struct gen_edit *e, json_t **current_hook, stru
 		return hook_add(doc, e, current_hook, err);
 	case OP_HOOK_ENV:
 	case OP_HOOK_TIMEOUT:
+	case OP_HOOK_ARG:
 		/* parse_args refuses these before the first --hook. */
 		return hook_edit(e, *current_hook, err);
 	case OP_TIME_OFFSET:

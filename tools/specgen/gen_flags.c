@@ -81,8 +81,9 @@ const struct gen_flag gen_flags[] = {
 	{NO, "domainname", "NAME", P_STRING, OP_SET, "/domainname", NO, "NIS domain name"},
 	{NO, "mount", "KEY=VAL,...", P_MOUNT, OP_PUT_BY_KEY, "/mounts", "destination",
 	 "add or replace (by destination) a mount: type=, source=, destination=, options=A:B, "
-	 "uidmap=C:H:S and gidmap=C:H:S for an idmapped mount; type defaults to bind when "
-	 "options has bind or rbind"},
+	 "option=OPT (one option, may hold ':' as overlay's lowerdir does), uidmap=C:H:S "
+	 "and gidmap=C:H:S for an idmapped mount; type defaults to bind when options has "
+	 "bind or rbind"},
 	{NO, "mount-remove", "DEST", P_ABSPATH, OP_DEL_BY_KEY, "/mounts", "destination",
 	 "remove the mounts at DEST"},
 	{NO, "masked-path", "PATH", P_ABSPATH, OP_ADD_STRING, "/linux/maskedPaths", NO,
@@ -164,7 +165,9 @@ const struct gen_flag gen_flags[] = {
 
 	{S("Hooks and annotations"), "hook", "STAGE:PATH[:ARG...]", P_HOOK, OP_HOOK, NO, NO,
 	 "add a hook; STAGE: prestart, createRuntime, createContainer, startContainer, "
-	 "poststart, poststop; PATH is argv[0], ARGs follow (no ':' inside them)"},
+	 "poststart, poststop; PATH is argv[0], ARGs follow"},
+	{NO, "hook-arg", "ARG", P_TEXT, OP_HOOK_ARG, NO, NO,
+	 "append ARG to the last --hook's arguments (for arguments holding ':')"},
 	{NO, "hook-env", "KEY=VALUE", P_ENV, OP_HOOK_ENV, NO, NO,
 	 "set a variable for the last --hook before it"},
 	{NO, "hook-timeout", "SECS", P_TIMEOUT, OP_HOOK_TIMEOUT, NO, NO,

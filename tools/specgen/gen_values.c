@@ -430,6 +430,8 @@ static int parse_text(const struct gen_flag *flag, const char *arg, json_t **ret
 						   NULL};
 
 	switch (flag->parse) {
+	case P_TEXT:
+		break;
 	case P_STRING:
 		if (!*arg)
 			return EXPECT("a non-empty value");

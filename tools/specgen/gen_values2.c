@@ -22,7 +22,11 @@ struct field {
 	char *value; /* NULL when the item has no '=' */
 };
 
-/* Splits "a=1,b=2" in place; returns the count or -1 when there are more than MAX_FIELDS. */
+/*
+ * Splits "a=1,b=2" in place; returns the count or -1 when there are more than MAX_FIELDS.
+ * LIMITATION: a value cannot hold ','; a mount option such as context="a,b" is cut
+ * there and refused with "expected KEY=VALUE items, found 'b"'": use --template.
+ */
 static int fields(char *s, struct field *f)
 {
 	int n = 0;
@@ -92,8 +96,14 @@ static int mount_field(json_t *m, const struct field *f, struct ct_err *err)
 		if (strcmp(f->key, keys[i][0]) == 0)
 			return json_object_set_new(m, keys[i][1], json_string(f->value));
 	}
-	if (strcmp(f->key, "options") == 0)
-		return json_object_set_new(m, "options", colon_list(f->value));
+	if (strcmp(f->key, "options") == 0 || strcmp(f->key, "option") == 0) {
+		json_t *options = json_object_get(m, "options");
+		json_t *more = f->key[6] ? colon_list(f->value) : json_pack("[s]", f->value);
+
+		if (!options)
+			return json_object_set_new(m, "options", more);
+		return json_array_extend(options, more) < 0 ? -1 : (json_decref(more), 0);
+	}
 	if (strcmp(f->key, "uidmap") == 0 || strcmp(f->key, "gidmap") == 0) {
 		const char *name = f->key[0] == 'u' ? "uidMappings" : "gidMappings";
 		json_t *maps = json_object_get(m, name);
@@ -108,7 +118,8 @@ static int mount_field(json_t *m, const struct field *f, struct ct_err *err)
 		return json_array_append_new(maps, map);
 	}
 
-	return EXPECT("mount keys type, source, destination, options, uidmap, gidmap; found '%s'",
+	return EXPECT("mount keys type, source, destination, options, option, uidmap, gidmap; "
+		      "found '%s'",
 		      f->key);
 }
 

@@ -133,7 +133,8 @@ static int add_edit(struct opts *o, const struct gen_flag *f, const char *arg, s
 
 	if (gen_parse_value(f, arg, &value, err) < 0)
 		return ct_err_wrap(err, "--%s '%s'", f->name, arg);
-	if ((f->op == OP_HOOK_ENV || f->op == OP_HOOK_TIMEOUT) && !o->has_hook) {
+	if ((f->op == OP_HOOK_ENV || f->op == OP_HOOK_TIMEOUT || f->op == OP_HOOK_ARG) &&
+	    !o->has_hook) {
 		json_decref(value);
 		return ct_err_set(err, 0, "--%s '%s': expected after a --hook", f->name, arg);
 	}
