@@ -123,3 +123,12 @@ ct_sh() {
 	assert_line --index 0 "1:3"
 	assert_line --index 1 "/null"
 }
+
+@test "nsinit: with process.terminal the pty slave is bound at /dev/console" {
+	cfg '.process.terminal = true
+		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 5, "minor": 2, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 136, "access": "rwm"}]'
+	ct_sh 'awk '\''$5 == "/dev/console" { print $4, $(NF-2) }'\'' /proc/self/mountinfo' </dev/null
+	assert_success
+	assert_output --regexp '^/[0-9]+ devpts'
+}

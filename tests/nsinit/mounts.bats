@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
 # nsinit mounts: each mount type and option end to end, read back from mountinfo inside.
+# shellcheck disable=SC2016 # awk programs and jq filters are single-quoted on purpose
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
 bats_require_minimum_version 1.5.0
 load ../helpers/common
 
