@@ -19,8 +19,9 @@ confine_edit() {
 }
 
 # Runs the bundle in the foreground, state under $BATS_TEST_TMPDIR; never hangs a suite.
+# Arguments are nsinit's global options (--debug, --log FILE, ...).
 confine_run() {
-	timeout 30 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$CONFINE_ID" 3>&-
+	timeout 30 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$@" run --bundle "$BUNDLE" "$CONFINE_ID" 3>&-
 }
 
 # Removes what a failed or timed-out run may have left.
