@@ -208,8 +208,8 @@ static int parse_cap(const struct gen_flag *flag, const char *arg, json_t **ret,
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)(colon - arg), arg);
 		set = pick_name(prefix, "", cap_sets);
 		if (!set)
-			return EXPECT("SET:CAP with SET one of bounding, effective, permitted, "
-				      "inheritable, ambient");
+			return EXPECT(
+				"SET:CAP with SET one of bounding, effective, permitted, inheritable, ambient");
 	}
 	if (!cap_name(colon ? colon + 1 : arg, cap, sizeof(cap)))
 		return EXPECT("a capability name like CAP_NET_ADMIN or ALL");

@@ -118,9 +118,9 @@ static int mount_field(json_t *m, const struct field *f, struct ct_err *err)
 		return json_array_append_new(maps, map);
 	}
 
-	return EXPECT("mount keys type, source, destination, options, option, uidmap, gidmap; "
-		      "found '%s'",
-		      f->key);
+	return EXPECT(
+		"mount keys type, source, destination, options, option, uidmap, gidmap; found '%s'",
+		f->key);
 }
 
 /* The members in runc's order, whatever order the flag gave them in, so output is canonical. */
@@ -217,8 +217,8 @@ static int parse_hook(const char *arg, json_t **ret, struct ct_err *err)
 		*colon = '\0';
 	stage = gen_pick_name(copy, "", hook_stages);
 	if (!stage)
-		return EXPECT("STAGE:PATH[:ARG...] with STAGE one of prestart, createRuntime, "
-			      "createContainer, startContainer, poststart, poststop");
+		return EXPECT(
+			"STAGE:PATH[:ARG...] with STAGE one of prestart, createRuntime, createContainer, startContainer, poststart, poststop");
 	if (!colon || colon[1] != '/')
 		return EXPECT("STAGE:PATH[:ARG...] with an absolute PATH");
 	/* The spec's args include argv[0]: the path comes first. */
@@ -505,8 +505,8 @@ static int parse_memory_policy(const char *arg, json_t **ret, struct ct_err *err
 		part[n++] = t;
 	mode = part[0] ? gen_pick_name(part[0], "MPOL_", modes) : NULL;
 	if (!mode || (part[1] && !gen_is_cpulist(part[1])))
-		return EXPECT("MODE[:NODES[:FLAG,...]] with MODE like bind or MPOL_INTERLEAVE and "
-			      "NODES like 0-1");
+		return EXPECT(
+			"MODE[:NODES[:FLAG,...]] with MODE like bind or MPOL_INTERLEAVE and NODES like 0-1");
 	p = json_pack("{s:s}", "mode", mode);
 	if (part[1])
 		json_object_set_new(p, "nodes", json_string(part[1]));

@@ -212,8 +212,7 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 	if (o->seccomp && strcmp(o->seccomp, "default") != 0 && strcmp(o->seccomp, "none") != 0 &&
 	    access(o->seccomp, R_OK) < 0)
 		return ct_err_set(err, errno,
-				  "--seccomp '%s': expected default, none or a readable "
-				  "file",
+				  "--seccomp '%s': expected default, none or a readable file",
 				  o->seccomp);
 
 	return 0;
