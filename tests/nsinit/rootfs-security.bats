@@ -23,7 +23,8 @@ setup() {
 
 teardown() {
 	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
-	[[ -n ${HOST:-} ]] || return 0
+	# A setup that failed early has nothing to compare against.
+	[[ -n ${HOST:-} && -n ${MOUNTINFO_BEFORE:-} ]] || return 0
 	host_untouched
 	[[ $(mountinfo_points) == "$MOUNTINFO_BEFORE" ]] ||
 		fail "mounts changed: $(diff <(echo "$MOUNTINFO_BEFORE") <(mountinfo_points))"
