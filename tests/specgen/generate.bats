@@ -332,6 +332,7 @@ null"
 --rlimit FOO=1|--rlimit 'FOO=1': expected a limit type like NOFILE or RLIMIT_NOFILE before '='
 --rlimit NOFILE=2:1|--rlimit 'NOFILE=2:1': expected a soft limit no higher than the hard limit
 --rlimit NOFILE|--rlimit 'NOFILE': expected TYPE=SOFT[:HARD], like NOFILE=1024:4096
+--rlimit NOFILE=unlimited|--rlimit 'NOFILE=unlimited': expected SOFT[:HARD] as numbers from 0 to 9223372036854775807 after '='
 --memory-limit 12Q|--memory-limit '12Q': expected a size in bytes (suffix K, M, G or T allowed) or -1 for unlimited
 --memory-swap -2|--memory-swap '-2': expected a size in bytes (suffix K, M, G or T allowed) or -1 for unlimited
 --cpu-shares -1|--cpu-shares '-1': expected a number from 0 to 9223372036854775807
