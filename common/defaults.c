@@ -67,11 +67,9 @@ static json_t *default_process(void)
 			 "RLIMIT_NOFILE", "hard", 1024, "soft", 1024, "noNewPrivileges", 1);
 }
 
+/* options NULL means out of memory (json_pack failed), so the mount fails too. */
 static json_t *mount_entry(const char *dest, const char *type, const char *source, json_t *options)
 {
-	if (!options)
-		return json_pack("{s:s, s:s, s:s}", "destination", dest, "type", type, "source",
-				 source);
 	return json_pack("{s:s, s:s, s:s, s:o}", "destination", dest, "type", type, "source",
 			 source, "options", options);
 }
@@ -79,7 +77,8 @@ static json_t *mount_entry(const char *dest, const char *type, const char *sourc
 static json_t *default_mounts(void)
 {
 	return json_pack(
-		"[o, o, o, o, o, o, o]", mount_entry("/proc", "proc", "proc", NULL),
+		"[{s:s, s:s, s:s}, o, o, o, o, o, o]", "destination", "/proc", "type", "proc",
+		"source", "proc",
 		mount_entry("/dev", "tmpfs", "tmpfs",
 			    json_pack("[s, s, s, s]", "nosuid", "strictatime", "mode=755",
 				      "size=65536k")),
