@@ -104,14 +104,22 @@ static int user_rule(const struct ct_device_cgroup *d, struct dev_rule *ret, str
 }
 
 /*
- * Deny everything, allow the defaults and linux.devices, then the config's
- * own rules last so that they can take back any default.
+ * Deny everything, then the config's own rules, then the defaults and the
+ * nodes of linux.devices last, as runc orders them: a container always keeps
+ * /dev/null and friends and the devices its config creates, whatever its
+ * rules say.
  */
 static int build_rules(const struct ct_resources *res, const struct ct_device *devs, size_t n_devs,
 		       struct rule_list *l, struct ct_err *err)
 {
 	if (push_rule(l, (struct dev_rule){false, 'a', -1, -1, ACC_ALL}, err) < 0)
 		return -1;
+	for (size_t i = 0; res && i < res->n_devices; i++) {
+		struct dev_rule r;
+
+		if (user_rule(&res->devices[i], &r, err) < 0 || push_rule(l, r, err) < 0)
+			return ct_err_wrap(err, "device rule %zu", i);
+	}
 	for (size_t i = 0; i < sizeof(default_rules) / sizeof(default_rules[0]); i++)
 		if (push_rule(l, default_rules[i], err) < 0)
 			return -1;
@@ -125,12 +133,6 @@ static int build_rules(const struct ct_resources *res, const struct ct_device *d
 						devs[i].minor, ACC_ALL},
 			      err) < 0)
 			return -1;
-	}
-	for (size_t i = 0; res && i < res->n_devices; i++) {
-		struct dev_rule r;
-
-		if (user_rule(&res->devices[i], &r, err) < 0 || push_rule(l, r, err) < 0)
-			return ct_err_wrap(err, "device rule %zu", i);
 	}
 
 	return 0;

@@ -495,8 +495,9 @@ static struct ct_spec *load_resources(const char *path, struct ct_err *err)
 	struct ct_spec *spec = NULL;
 
 	if (res) {
-		doc = json_pack("{s:s, s:{s:O}}", "ociVersion", CT_OCI_VERSION, "linux",
-				"resources", res);
+		/* root only satisfies the schema; nothing reads it. */
+		doc = json_pack("{s:s, s:{s:s}, s:{s:O}}", "ociVersion", CT_OCI_VERSION, "root",
+				"path", "rootfs", "linux", "resources", res);
 		text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 		if (text)
 			spec = ct_spec_parse(text, strlen(text), &diags);

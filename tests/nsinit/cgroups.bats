@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# nsinit cgroups: limits at create, the cgroup namespace, pause/resume, update,
+# ps, events and removal, read back from the host's cgroup files.
+# shellcheck disable=SC2016 # jq filters are single-quoted on purpose
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
+bats_require_minimum_version 1.5.0
+load ../helpers/common
+
+setup() {
+	requires root rootfs jq
+	[[ -n ${CT_TEST_CGROUP:-} ]] || skip "needs the private test cgroup of tests/run.sh"
+	CT_STATE=$BATS_TEST_TMPDIR/state
+	CT_ID=cgroups-$$-$BATS_TEST_NUMBER
+	BUNDLE=$(make_bundle)
+	(cd "$BUNDLE" && "$NSINIT" spec) || fail "nsinit spec"
+	cfg '.process.terminal = false | .process.args = ["sleep", "100"]'
+}
+
+teardown() {
+	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
+	[[ -n ${CT_ID:-} ]] && ! cgroup_dirs_of_id | grep -q . || fail "cgroups left: $(cgroup_dirs_of_id)"
+}
+
+# Edits the bundle's config.json with a jq filter (extra jq arguments first).
+cfg() {
+	local filter=${*: -1} tmp=$BUNDLE/config.json.tmp
+	jq "${@:1:$#-1}" "$filter" "$BUNDLE/config.json" >"$tmp" && mv "$tmp" "$BUNDLE/config.json"
+}
+
+ns() {
+	"$NSINIT" --root "$CT_STATE" "$@"
+}
+
+# Creates and starts the container (detached, sleeping).
+ct_up() {
+	ns create --bundle "$BUNDLE" "$CT_ID" || fail "create failed"
+	ns start "$CT_ID" || fail "start failed"
+}
+
+# The recorded directory of one hierarchy: a v1 controller, or "" for cgroup2.
+cg_dir() {
+	jq -r --arg c "$1" '.cgroup.dirs[] | select(.controllers == $c or
+		(.controllers | split(",") | index($c))) | .path' "$CT_STATE/$CT_ID/state.json" | head -n 1
+}
+
+# The file holding a limit: the v1 name when that controller is on v1, else the v2 one.
+cg_read() {
+	local ctrl=$1 v1=$2 v2=$3 dir
+	dir=$(cg_dir "$ctrl")
+	if [[ -n $dir && -e $dir/$v1 ]]; then
+		cat "$dir/$v1"
+	else
+		cat "$(cg_dir "")/$v2"
+	fi
+}
+
+# Every directory named like this test's container below the test cgroup, in any hierarchy.
+cgroup_dirs_of_id() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name "$CT_ID" -path "*$CT_TEST_CGROUP*" 2>/dev/null
+}
+
+@test "nsinit: create puts the container below the caller's cgroup with its memory, pids and cpu limits" {
+	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20},
+		"cpu": {"shares": 512}}'
+	ct_up
+	run cg_read memory memory.limit_in_bytes memory.max
+	assert_output 67108864
+	run cg_read pids pids.max pids.max
+	assert_output 20
+	run cg_read cpu cpu.shares cpu.weight
+	[[ $output == 512 || $output == 20 ]] || fail "cpu share/weight: $output"
+	pid=$(jq .pid "$CT_STATE/$CT_ID/state.json")
+	run grep -c "$CT_TEST_CGROUP/$CT_ID\$" "/proc/$pid/cgroup"
+	[[ $output -ge 1 ]] || fail "init not in its cgroup: $(cat "/proc/$pid/cgroup")"
+}
+
+@test "nsinit: the container sees its own cgroup as / in its cgroup namespace" {
+	cfg '.process.args = ["cat", "/proc/self/cgroup"]'
+	run --separate-stderr ns run --bundle "$BUNDLE" "$CT_ID"
+	assert_success
+	run grep -vc ':/$' <<<"$output"
+	assert_output 0
+}
+
+@test "nsinit: delete kills every process left in the cgroup and removes it" {
+	cfg '.process.args = ["sh", "-c", "sleep 100 & sleep 100 & wait"]'
+	ct_up
+	run ns ps --format json "$CT_ID"
+	assert_success
+	pids=$output
+	[[ $(jq length <<<"$pids") -eq 3 ]] || fail "ps: $pids"
+	run ns delete --force "$CT_ID"
+	assert_success
+	[[ -z $(cgroup_dirs_of_id) ]] || fail "cgroup left: $(cgroup_dirs_of_id)"
+	for p in $(jq '.[]' <<<"$pids"); do
+		[[ ! -d /proc/$p ]] || [[ $(awk '{print $3}' "/proc/$p/stat") == Z ]] || fail "pid $p alive"
+	done
+}
+
+@test "nsinit: pause freezes the container, state says paused, and resume thaws it" {
+	ct_up
+	run ns pause "$CT_ID"
+	assert_success
+	run ns state "$CT_ID"
+	assert_success
+	[[ $(jq -r .status <<<"$output") == paused ]] || fail "state: $output"
+	run cg_read freezer freezer.state cgroup.freeze
+	[[ $output == FROZEN || $output == 1 ]] || fail "freezer: $output"
+	run ns resume "$CT_ID"
+	assert_success
+	[[ $(ns state "$CT_ID" | jq -r .status) == running ]] || fail "not running after resume"
+	run -1 --separate-stderr ns resume "$CT_ID"
+	[[ $stderr == "nsinit: $CT_ID: resume: container not paused" ]] || fail "stderr: $stderr"
+}
+
+@test "nsinit: update changes limits with runc's flags" {
+	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}'
+	ct_up
+	run ns update --memory 100M --pids-limit 30 --cpu-quota 50000 --cpu-period 100000 "$CT_ID"
+	assert_success
+	run cg_read memory memory.limit_in_bytes memory.max
+	assert_output 104857600
+	run cg_read pids pids.max pids.max
+	assert_output 30
+	run cg_read cpu cpu.cfs_quota_us cpu.max
+	[[ $output == 50000 || $output == "50000 100000" ]] || fail "cpu quota: $output"
+}
+
+@test "nsinit: update --resources - reads linux.resources from stdin" {
+	ct_up
+	run ns update --resources - "$CT_ID" <<<'{"pids": {"limit": 42}}'
+	assert_success
+	run cg_read pids pids.max pids.max
+	assert_output 42
+}
+
+@test "nsinit: update refuses malformed resources with the JSON pointer of the field" {
+	ct_up
+	run -1 --separate-stderr ns update --resources - "$CT_ID" <<<'{"memory": {"limit": "lots"}}'
+	[[ $stderr == *"/linux/resources/memory/limit"* ]] || fail "stderr: $stderr"
+	[[ $(wc -l <<<"$stderr") -eq 1 ]] || fail "more than one line: $stderr"
+	run -2 --separate-stderr ns update --memory 12Q "$CT_ID"
+	[[ $stderr == "nsinit: invalid value '12Q' for --memory" ]] || fail "stderr: $stderr"
+}
+
+@test "nsinit: update with checkBeforeUpdate refuses a memory limit below the usage" {
+	ct_up
+	run -1 --separate-stderr ns update --resources - "$CT_ID" \
+		<<<'{"memory": {"limit": 4096, "checkBeforeUpdate": true}}'
+	[[ $stderr == *"below the current usage"* ]] || fail "stderr: $stderr"
+}
+
+@test "nsinit: events --stats prints one stats event in runc's shape" {
+	cfg '.linux.resources = {"pids": {"limit": 20}}'
+	ct_up
+	run --separate-stderr ns events --stats "$CT_ID"
+	assert_success
+	[[ $(jq -r .type <<<"$output") == stats ]] || fail "event: $output"
+	[[ $(jq -r .id <<<"$output") == "$CT_ID" ]] || fail "event: $output"
+	[[ $(jq .data.pids.current <<<"$output") -eq 1 ]] || fail "pids: $output"
+	[[ $(jq .data.pids.limit <<<"$output") -eq 20 ]] || fail "pids: $output"
+	jq -e '.data.memory.usage.usage > 0 and (.data.cpu.usage.total >= 0)' <<<"$output" >/dev/null ||
+		fail "memory/cpu: $output"
+}
+
+@test "nsinit: events reports an oom event when the kernel OOM-kills in the container" {
+	cfg '.linux.resources = {"memory": {"limit": 16777216}}'
+	cfg '.process.args = ["sh", "-c", "sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 100"]'
+	ct_up
+	ns events --interval 10s "$CT_ID" >"$BATS_TEST_TMPDIR/events" 2>&1 &
+	events_pid=$!
+	for _ in $(seq 50); do
+		grep -q '"oom"' "$BATS_TEST_TMPDIR/events" && break
+		sleep 0.1
+	done
+	kill "$events_pid" 2>/dev/null
+	wait "$events_pid" 2>/dev/null || true
+	run grep -c '"type":"oom"' "$BATS_TEST_TMPDIR/events"
+	[[ $output -ge 1 ]] || fail "no oom event: $(cat "$BATS_TEST_TMPDIR/events")"
+}
+
+@test "nsinit: the device policy opens only the devices the config allows, and the defaults" {
+	# The node is made inside (mknod is allowed for any device); opening it is what the policy decides.
+	cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
+		.process.capabilities.permitted += ["CAP_MKNOD"]'
+	cfg '.process.args = ["sh", "-c", "echo ok >/dev/null && mknod /dev/k c 1 11 && : >/dev/k && echo opened"]'
+	run --separate-stderr ns run --bundle "$BUNDLE" "$CT_ID"
+	[[ $status -ne 0 && -z $output ]] || fail "opening c 1:11 worked: $output"
+	[[ $stderr == *"/dev/k"*"Operation not permitted"* ]] || fail "stderr: $stderr"
+	cfg '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11,
+		"access": "w"}, {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "rw"}]'
+	run --separate-stderr ns run --bundle "$BUNDLE" "$CT_ID"
+	assert_success
+	assert_output opened
+}
+
+@test "nsinit: a create that fails on a resource leaves no cgroup and no state behind" {
+	cfg '.linux.resources = {"cpu": {"cpus": "4095"}}'
+	run -1 --separate-stderr ns create --bundle "$BUNDLE" "$CT_ID"
+	[[ $stderr == "nsinit: $CT_ID: create: make cgroup: set cpuset cpus: write '4095' to "*"cpuset.cpus': "* ]] ||
+		fail "stderr: $stderr"
+	[[ -z $(cgroup_dirs_of_id) ]] || fail "cgroup left: $(cgroup_dirs_of_id)"
+	[[ ! -e $CT_STATE/$CT_ID ]] || fail "state left"
+}
+
+@test "nsinit: unified keys are written on the cgroup2 hierarchy and refused on a v1-only host" {
+	cfg '.linux.resources.unified = {"cgroup.max.descendants": "3"}'
+	if [[ ! -f /sys/fs/cgroup/cgroup.controllers && ! -d /sys/fs/cgroup/unified ]]; then
+		run -1 --separate-stderr ns create --bundle "$BUNDLE" "$CT_ID"
+		[[ $stderr == *"needs cgroup v2"* ]] || fail "stderr: $stderr"
+		return
+	fi
+	ct_up
+	run cat "$(cg_dir "")/cgroup.max.descendants"
+	assert_output 3
+}
+
+@test "nsinit: pause of a stopped container fails with one clear line" {
+	cfg '.process.args = ["true"]'
+	ns create --bundle "$BUNDLE" "$CT_ID"
+	ns start "$CT_ID"
+	for _ in $(seq 50); do
+		[[ $(ns state "$CT_ID" | jq -r .status) == stopped ]] && break
+		sleep 0.1
+	done
+	run -1 --separate-stderr ns pause "$CT_ID"
+	[[ $stderr == "nsinit: $CT_ID: pause: container not running" ]] || fail "stderr: $stderr"
+}
