@@ -18,7 +18,9 @@ setup() {
 
 teardown() {
 	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
-	[[ -n ${CT_ID:-} ]] && ! cgroup_dirs_of_id | grep -q . || fail "cgroups left: $(cgroup_dirs_of_id)"
+	if [[ -n ${CT_ID:-} && -n $(cgroup_dirs_of_id) ]]; then
+		fail "cgroups left: $(cgroup_dirs_of_id)"
+	fi
 }
 
 # Edits the bundle's config.json with a jq filter (extra jq arguments first).
