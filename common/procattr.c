@@ -222,6 +222,14 @@ int ct_procattr_make_cwd(const struct ct_process *proc, struct ct_err *err)
 			break;
 	}
 
+	/*
+	 * Entered as root too, as runc does: a cwd the final user may not search
+	 * (a 0700 home) still works; ct_procattr_apply_final enters it again as
+	 * that user, for the directories only they can reach (root-squashed NFS).
+	 */
+	if (chdir(proc->cwd) < 0 && errno != EACCES && errno != EPERM)
+		return ct_err_set(err, errno, "change to cwd '%s'", proc->cwd);
+
 	return 0;
 }
 
@@ -270,12 +278,25 @@ int ct_procattr_set_user(const struct ct_process *proc, struct ct_err *err)
 	return 0;
 }
 
+/* True when the process already sits in dir (entered as root by ct_procattr_make_cwd). */
+static bool is_cwd(const char *dir)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	/* getcwd needs no search permission: the kernel knows where we are. */
+	return getcwd(buf, sizeof(buf)) && strlen(buf) == len && strncmp(buf, dir, len) == 0;
+}
+
 int ct_procattr_apply_final(const struct ct_process *proc, struct ct_err *err)
 {
 	if (proc->exec_cpu_affinity &&
 	    ct_procattr_set_cpu_affinity(proc->exec_cpu_affinity->final, err) < 0)
 		return ct_err_wrap(err, "execCPUAffinity.final");
-	if (proc->cwd && chdir(proc->cwd) < 0)
+	if (proc->cwd && chdir(proc->cwd) < 0 &&
+	    !((errno == EACCES || errno == EPERM) && is_cwd(proc->cwd)))
 		return ct_err_set(err, errno, "change to cwd '%s'", proc->cwd);
 
 	return 0;

@@ -74,9 +74,11 @@ int ct_parse_cpu_list(const char *list, unsigned long **ret_mask, size_t *ret_nb
 		      struct ct_err *err);
 
 /*
- * Creates process.cwd (and its parents, mode 0755) when missing. Runs after
- * pivot_root, as root, before ct_procattr_set_user, so a cwd the image lacks
- * exists however restricted the user. A relative cwd is refused (errnum 0).
+ * Creates process.cwd (and its parents, mode 0755) when missing, and enters
+ * it. Runs after pivot_root, as root, before ct_procattr_set_user, so a cwd
+ * the image lacks exists however restricted the user, and a cwd only root
+ * may search is still where the process starts. A relative cwd is refused
+ * (errnum 0).
  */
 int ct_procattr_make_cwd(const struct ct_process *proc, struct ct_err *err);
 
@@ -89,5 +91,9 @@ int ct_procattr_make_cwd(const struct ct_process *proc, struct ct_err *err);
  */
 int ct_procattr_set_user(const struct ct_process *proc, struct ct_err *err);
 
-/* Just before execve: execCPUAffinity.final, then chdir to cwd as the final user. */
+/*
+ * Just before execve: execCPUAffinity.final, then chdir to cwd as the final
+ * user; refused (EACCES, EPERM) but already there since
+ * ct_procattr_make_cwd is fine.
+ */
 int ct_procattr_apply_final(const struct ct_process *proc, struct ct_err *err);

@@ -148,3 +148,10 @@ $((1 - host_forward))"
 	run -1 --separate-stderr confine_run
 	[[ $stderr == *"SELinux label 'system_u:system_r:container_t:s0' requested but SELinux is not enabled on this host" ]]
 }
+
+@test "nsinit: a cwd only root may search is still where a non-root process starts" {
+	confine_bundle --seccomp none --uid 1000 --gid 1000 --cwd /root -- pwd
+	chmod 0700 "$BUNDLE/rootfs/root"
+	run -0 --separate-stderr confine_run
+	assert_output /root
+}

@@ -604,6 +604,34 @@ static int makes_cwd(void)
 	return rc;
 }
 
+static char private_dir[] = "/tmp/ct-test-private.XXXXXX";
+
+/* As in a 0700 home: root enters it first, the user stays there. */
+static int cwd_only_root_can_search(void)
+{
+	struct ct_process proc = {.cwd = private_dir, .user = {.uid = 1000, .gid = 1000}};
+	struct ct_err err = {0};
+	char got[PATH_MAX];
+
+	if (ct_procattr_make_cwd(&proc, &err) < 0 || ct_procattr_set_user(&proc, &err) < 0 ||
+	    ct_procattr_apply_final(&proc, &err) < 0) {
+		print_err(&err);
+		return 1;
+	}
+
+	return !(getuid() == 1000 && getcwd(got, sizeof(got)) && strcmp(got, private_dir) == 0);
+}
+
+static void test_private_cwd(void)
+{
+	bool ok = false;
+
+	if (mkdtemp(private_dir) && chmod(private_dir, 0700) == 0)
+		ok = in_child(cwd_only_root_can_search);
+	rmdir(private_dir);
+	TAP_OK(ok, "a cwd only root may search is still where a non-root process starts");
+}
+
 static void test_bad_cwd(void)
 {
 	struct ct_process rel = {.cwd = "relative/dir"};
@@ -719,6 +747,7 @@ int main(void)
 	check(affinity_bad_list, "a malformed execCPUAffinity list is refused");
 	test_sysctl();
 	check(makes_cwd, "a missing cwd is created with its parents, then entered");
+	test_private_cwd();
 	check(switches_user, "uid, gid, additional gids and umask are set");
 	check(empties_groups, "no additionalGids empties the inherited groups");
 	check(setgroups_denied, "setgroups denied: skipped with no gids, an error with some");
