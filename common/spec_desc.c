@@ -270,17 +270,20 @@ static void read_array(const struct ct_field *f, void *base, const json_t *v,
 		return;
 	}
 	*(char **)AT(base, f->off) = items;
-	/* The count grows with each element so a later free sees exactly what was filled. */
+	/*
+	 * Elements are packed at the count, which grows with each one, so that
+	 * after a skipped bad element a free still sees exactly what was filled.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		const json_t *item = json_array_get(v, i);
 		struct ct_path ip = {.up = path, .index = i};
+		size_t *count = (size_t *)AT(base, f->n_off);
 
 		if (!json_is_object(item)) {
 			type_error(diags, &ip, "an object", item);
 			continue;
 		}
-		(*(size_t *)AT(base, f->n_off))++;
-		ct_desc_read(f->sub, items + i * f->sub->size, item, &ip, diags);
+		ct_desc_read(f->sub, items + (*count)++ * f->sub->size, item, &ip, diags);
 	}
 }
 

@@ -593,6 +593,9 @@ static void test_bad_values(void)
 	expect_finding("{\"mounts\": {\"destination\": \"/\"}}", "/mounts",
 		       "an object where an array belongs");
 	expect_finding("{\"mounts\": [\"/proc\"]}", "/mounts/0", "a string where a mount belongs");
+	expect_finding("{\"mounts\": [{\"destination\": \"/a\", \"type\": \"x\"}, \"/b\","
+		       " {\"destination\": \"/c\", \"source\": \"y\"}]}",
+		       "/mounts/1", "a string between two mounts (found by the fuzzer as a leak)");
 	expect_finding("{\"linux\": {\"namespaces\": [{\"type\": \"net\"}]}}",
 		       "/linux/namespaces/0/type", "an unknown namespace type");
 	expect_finding("{\"annotations\": {\"a/b\": 1}}", "/annotations/a~1b",
