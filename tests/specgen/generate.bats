@@ -272,6 +272,13 @@ null"
 	assert_output $'"SCMP_ACT_ERRNO"\n{"a":[1,2]}'
 }
 
+@test "specgen generate: removing from a list a template lacks adds nothing" {
+	run "$SPECGEN" generate --template - --env-unset A --mount-remove /x --masked-path-remove /y \
+		--readonly-path-remove /z --ns-remove pid --cap-drop KILL <<<'{"x-keep":1}'
+	assert_success
+	[[ $(jq -c . <<<"$output") == '{"x-keep":1}' ]] || fail "got $output"
+}
+
 @test "specgen generate: --template --rootless edits the template as runc spec --rootless would" {
 	"$SPECGEN" generate >"$BATS_TEST_TMPDIR/t.json"
 	run "$SPECGEN" generate --template "$BATS_TEST_TMPDIR/t.json" --rootless

@@ -316,11 +316,34 @@ static int hook_edit(const struct gen_edit *e, json_t *hook, struct ct_err *err)
 	return 0;
 }
 
+/* The node at path without creating anything; NULL when some part is missing. */
+static json_t *lookup(json_t *doc, const char *path)
+{
+	char buf[256];
+	char *save = NULL;
+	json_t *cur = doc;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *tok = strtok_r(buf, "/", &save); tok && cur; tok = strtok_r(NULL, "/", &save))
+		cur = json_object_get(cur, tok);
+
+	return cur;
+}
+
+static bool is_removal(enum gen_op op)
+{
+	return op == OP_DEL_STRING || op == OP_DEL_BY_KEY || op == OP_ENV_UNSET;
+}
+
 static int apply_to_array(json_t *doc, const struct gen_edit *e, struct ct_err *err)
 {
-	json_t *arr = node_at(doc, e->flag->path, true, err);
+	json_t *arr;
 	int r = 0;
 
+	/* Removing from a list the config lacks leaves it lacking, not empty. */
+	if (is_removal(e->flag->op) && !lookup(doc, e->flag->path))
+		return 0;
+	arr = node_at(doc, e->flag->path, true, err);
 	if (!arr)
 		return -1;
 	switch (e->flag->op) {
