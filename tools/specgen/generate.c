@@ -82,7 +82,11 @@ static void usage(FILE *out)
 			fprintf(out, "  %-28s ", left);
 		print_wrapped(out, f->help);
 	}
-	fprintf(out, "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag.\n");
+	fprintf(out, "\nExamples:\n"
+		     "  specgen generate --bundle DIR --hostname web -- sh -c 'echo hello'\n"
+		     "  specgen generate --template - --env A=1 < config.json > new.json\n"
+		     "  specgen generate --rootless --mount src=/srv,dst=/srv,options=rbind:ro\n"
+		     "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag.\n");
 }
 
 static void opts_free(struct opts *o)
