@@ -192,8 +192,8 @@ int ct_mount_set_propagation(int mnt_fd, const struct ct_mount_opts *opts, struc
 	return 0;
 }
 
-int ct_mount_bind_fd_onto(int source_fd, bool rec, int target_fd, const struct ct_mount_opts *opts,
-			  int userns_fd, bool idmap_rec, int *ret_mnt_fd, struct ct_err *err)
+int ct_mount_clone_tree(int source_fd, bool rec, int userns_fd, bool idmap_rec, int *ret_tree,
+			struct ct_err *err)
 {
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
 	cleanup_close int tree = open_tree(source_fd, "", flags | (rec ? AT_RECURSIVE : 0));
@@ -209,9 +209,30 @@ int ct_mount_bind_fd_onto(int source_fd, bool rec, int target_fd, const struct c
 				  sizeof(attr)) < 0)
 			return ct_err_set(err, errno, "set ID mapping");
 	}
+	*ret_tree = steal_fd(&tree);
+
+	return 0;
+}
+
+int ct_mount_attach_tree(int tree, int target_fd, const struct ct_mount_opts *opts,
+			 struct ct_err *err)
+{
 	if (ct_mount_set_attrs(tree, opts, err) < 0)
 		return -1;
-	if (attach(tree, target_fd, err) < 0 || ct_mount_set_propagation(tree, opts, err) < 0)
+	if (attach(tree, target_fd, err) < 0)
+		return -1;
+
+	return ct_mount_set_propagation(tree, opts, err);
+}
+
+int ct_mount_bind_fd_onto(int source_fd, bool rec, int target_fd, const struct ct_mount_opts *opts,
+			  int userns_fd, bool idmap_rec, int *ret_mnt_fd, struct ct_err *err)
+{
+	cleanup_close int tree = -1;
+
+	if (ct_mount_clone_tree(source_fd, rec, userns_fd, idmap_rec, &tree, err) < 0)
+		return -1;
+	if (ct_mount_attach_tree(tree, target_fd, opts, err) < 0)
 		return -1;
 	if (ret_mnt_fd)
 		*ret_mnt_fd = steal_fd(&tree);

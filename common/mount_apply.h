@@ -31,6 +31,16 @@ int ct_mount_fs_onto(int target_fd, const char *type, const char *source,
 int ct_mount_bind_fd_onto(int source_fd, bool rec, int target_fd, const struct ct_mount_opts *opts,
 			  int userns_fd, bool idmap_rec, int *ret_mnt_fd, struct ct_err *err);
 
+/*
+ * The two halves of ct_mount_bind_fd_onto: a detached (and maybe ID-mapped)
+ * copy of source_fd's tree, which may be made in one process and attached
+ * in another; and the attach with the options' attributes and propagation.
+ */
+int ct_mount_clone_tree(int source_fd, bool rec, int userns_fd, bool idmap_rec, int *ret_tree,
+			struct ct_err *err);
+int ct_mount_attach_tree(int tree, int target_fd, const struct ct_mount_opts *opts,
+			 struct ct_err *err);
+
 /* The options' per-mount and recursive attributes on the mount of mnt_fd (mount_setattr). */
 int ct_mount_set_attrs(int mnt_fd, const struct ct_mount_opts *opts, struct ct_err *err);
 

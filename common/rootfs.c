@@ -173,34 +173,134 @@ static int open_strict_dir(int rootfd, const char *dest, const char *type, int *
 	return 0;
 }
 
-static int mount_bind(int rootfd, const struct ct_mount *m, const struct ct_mount_opts *o,
-		      struct ct_err *err)
+/* Trees made on the host side by ct_rootfs_idmap_open, by mount index; owned here once handed in.
+ */
+static int *premade_trees;
+static size_t n_premade_trees;
+
+static bool wants_idmap(const struct ct_mount *m, const struct ct_mount_opts *o)
 {
+	return o->want_idmap || o->want_ridmap || m->n_uid_mappings || m->n_gid_mappings;
+}
+
+static bool idmap_is_rec(const struct ct_mount_opts *o)
+{
+	return o->want_ridmap || (o->is_rbind && !o->want_idmap);
+}
+
+static int take_premade(size_t index)
+{
+	int fd;
+
+	if (index >= n_premade_trees || !premade_trees)
+		return -1;
+	fd = premade_trees[index];
+	premade_trees[index] = -1;
+
+	return fd;
+}
+
+static int bind_target(int rootfd, const struct ct_mount *m, int src, int *ret_fd,
+		       struct ct_err *err)
+{
+	struct stat st;
+
+	if (fstat(src, &st) < 0)
+		return ct_err_set(err, errno, "stat bind source '%s'", m->source);
+	if (S_ISDIR(st.st_mode))
+		return ct_path_mkdir_in_root(rootfd, m->destination, 0755, ret_fd, err);
+
+	return ct_path_mkfile_in_root(rootfd, m->destination, ret_fd, err);
+}
+
+static int mount_bind(int rootfd, const struct ct_mount *m, size_t index,
+		      const struct ct_mount_opts *o, struct ct_err *err)
+{
+	cleanup_close int tree = take_premade(index);
 	cleanup_close int src = -1;
 	cleanup_close int target = -1;
 	cleanup_close int userns = -1;
-	bool want_idmap = o->want_idmap || o->want_ridmap || m->n_uid_mappings || m->n_gid_mappings;
-	bool idmap_rec = o->want_ridmap || (o->is_rbind && !o->want_idmap);
-	struct stat st;
+
+	if (tree >= 0) {
+		if (bind_target(rootfd, m, tree, &target, err) < 0)
+			return -1;
+		return ct_mount_attach_tree(tree, target, o, err);
+	}
+	if (!m->source)
+		return ct_err_set(err, EINVAL, "bind mount needs a source");
+	src = open(m->source, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return ct_err_set(err, errno, "open bind source '%s'", m->source);
+	if (bind_target(rootfd, m, src, &target, err) < 0)
+		return -1;
+	/*
+	 * LIMITATION: in a user namespace the init may not ID-map the host's
+	 * filesystems; unless the runtime made the tree on the host side
+	 * (ct_rootfs_idmap_open), "set ID mapping: Operation not permitted".
+	 */
+	if (wants_idmap(m, o) && ct_mount_idmap_userns(m, &userns, err) < 0)
+		return -1;
+
+	return ct_mount_bind_fd_onto(src, o->is_rbind, target, o, userns, idmap_is_rec(o), NULL,
+				     err);
+}
+
+static int idmap_tree(const struct ct_mount *m, const struct ct_mount_opts *o, int *ret_tree,
+		      struct ct_err *err)
+{
+	cleanup_close int src = -1;
+	cleanup_close int userns = -1;
 
 	if (!m->source)
 		return ct_err_set(err, EINVAL, "bind mount needs a source");
 	src = open(m->source, O_PATH | O_CLOEXEC);
-	if (src < 0 || fstat(src, &st) < 0)
+	if (src < 0)
 		return ct_err_set(err, errno, "open bind source '%s'", m->source);
-	if (S_ISDIR(st.st_mode)) {
-		if (ct_path_mkdir_in_root(rootfd, m->destination, 0755, &target, err) < 0)
-			return -1;
-	} else if (ct_path_mkfile_in_root(rootfd, m->destination, &target, err) < 0) {
-		return -1;
-	}
-	/* LIMITATION: idmapped mounts need a container without a user namespace (the init has no
-	 * CAP_SYS_ADMIN over the host's filesystems); otherwise "set ID mapping: Operation not
-	 * permitted". */
-	if (want_idmap && ct_mount_idmap_userns(m, &userns, err) < 0)
+	if (ct_mount_idmap_userns(m, &userns, err) < 0)
 		return -1;
 
-	return ct_mount_bind_fd_onto(src, o->is_rbind, target, o, userns, idmap_rec, NULL, err);
+	return ct_mount_clone_tree(src, o->is_rbind, userns, idmap_is_rec(o), ret_tree, err);
+}
+
+static void close_trees(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+int ct_rootfs_idmap_open(const struct ct_spec *spec, int *ret_fds, struct ct_err *err)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		ret_fds[i] = -1;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct ct_mount *m = &spec->mounts[i];
+		struct ct_mount_opts o;
+		int rc = 0;
+
+		if (ct_mount_opts_parse(m->options.v, m->options.n, &o, NULL) < 0)
+			continue; /* ct_rootfs_prepare reports it */
+		if ((o.is_bind || is_type(m, "bind")) && wants_idmap(m, &o))
+			rc = idmap_tree(m, &o, &ret_fds[i], err);
+		ct_mount_opts_free(&o);
+		if (rc < 0) {
+			close_trees(ret_fds, spec->n_mounts);
+			return ct_err_wrap(err, "idmapped mount '%s'", m->destination);
+		}
+	}
+
+	return 0;
+}
+
+void ct_rootfs_use_idmapped(int *fds, size_t n)
+{
+	if (premade_trees)
+		close_trees(premade_trees, n_premade_trees);
+	premade_trees = fds;
+	n_premade_trees = n;
 }
 
 /* devpts without ptmxmode makes pts/ptmx mode 000 and /dev/ptmx unusable. */
@@ -271,9 +371,9 @@ static int mount_remount(int rootfd, const struct ct_mount *m, const struct ct_m
 	return ct_mount_remount(target, o, err);
 }
 
-static int mount_entry(int rootfd, const struct ct_spec *spec, const struct ct_mount *m,
-		       struct ct_err *err)
+static int mount_entry(int rootfd, const struct ct_spec *spec, size_t index, struct ct_err *err)
 {
+	const struct ct_mount *m = &spec->mounts[index];
 	struct ct_mount_opts o;
 	int rc;
 
@@ -283,7 +383,7 @@ static int mount_entry(int rootfd, const struct ct_spec *spec, const struct ct_m
 		return ct_err_wrap(err, "mount '%s'", m->destination);
 
 	if (o.is_bind || is_type(m, "bind"))
-		rc = mount_bind(rootfd, m, &o, err);
+		rc = mount_bind(rootfd, m, index, &o, err);
 	else if (!m->type)
 		rc = ct_err_set(err, EINVAL, "mount has no type");
 	else if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
@@ -343,7 +443,7 @@ int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_
 	if (rootfd < 0)
 		return ct_err_set(err, errno, "open rootfs '%s'", rootfs);
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (mount_entry(rootfd, spec, &spec->mounts[i], err) < 0)
+		if (mount_entry(rootfd, spec, i, err) < 0)
 			return -1;
 	if (ct_devices_setup(rootfd, spec, wants_default_dev(spec), has_ns(spec, CT_NS_USER), err) <
 	    0)

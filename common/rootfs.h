@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ct_err;
 struct ct_spec;
@@ -20,6 +21,21 @@ struct ct_spec;
  * remembers it, so ct_rootfs_pivot then only chroots.
  */
 int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_err *err);
+
+/*
+ * Host side, before the init is released, for a container with a user
+ * namespace: only the host's privileges may ID-map the host's filesystems,
+ * so each bind mount asking for a mapping (idmap, ridmap, uidMappings) is
+ * made here as a detached, ID-mapped tree. ret_fds gets spec->n_mounts
+ * entries, -1 where nothing was made; all are closed again on failure.
+ * The fds go to the init (SCM_RIGHTS), which hands them in with
+ * ct_rootfs_use_idmapped before ct_rootfs_prepare: that one then attaches
+ * them in place of making those mounts itself.
+ */
+int ct_rootfs_idmap_open(const struct ct_spec *spec, int *ret_fds, struct ct_err *err);
+
+/* Takes ownership of fds (n entries, by mount index, -1 for none); prepare closes what it uses. */
+void ct_rootfs_use_idmapped(int *fds, size_t n);
 
 /*
  * Makes rootfs the root: pivot_root, or MS_MOVE + chroot when no_pivot

@@ -851,6 +851,56 @@ static int test_idmapped_mount(void)
 	return 0;
 }
 
+static int write_proc(const char *path, const char *text)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	return fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* The host side makes the ID-mapped tree; the init, in its user namespace, only attaches it. */
+static int test_idmap_premade_in_userns(void)
+{
+	static int fds[1];
+	char d[600], f[600], p[600];
+	cleanup_spec struct ct_spec *spec = NULL;
+	cleanup_spec struct ct_spec *plain = NULL;
+	struct ct_err err = {0};
+	struct stat st;
+
+	snprintf(d, sizeof(d), "%s/idm", host);
+	snprintf(f, sizeof(f), "%s/idm/file", host);
+	CHECK(mkdir(d, 0755) == 0 && write_file(f, "x") == 0 && chown(f, 1000, 1000) == 0, "setup");
+#define USERNS_SPEC(dest)                                                                          \
+	HEAD "\"mounts\": [{\"destination\": \"" dest "\", \"type\": \"bind\","                    \
+	     " \"source\": \"%s\", \"options\": [\"bind\", \"idmap\"],"                            \
+	     " \"uidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}],"            \
+	     " \"gidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}]}],"          \
+	     " \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"user\"}]}}"
+	spec = spec_from(USERNS_SPEC("/idm"), rootfs, d);
+	plain = spec_from(USERNS_SPEC("/idm2"), rootfs, d);
+	CHECK_SPEC(spec && plain);
+	CHECK_OK(ct_rootfs_idmap_open(spec, fds, &err), &err);
+	CHECK(fds[0] >= 0, "no tree made");
+
+	/* Now the init: its own user and mount namespace, root mapped to root only. */
+	CHECK(unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+	CHECK(write_proc("/proc/self/setgroups", "deny") == 0 &&
+		      write_proc("/proc/self/uid_map", "0 0 1") == 0 &&
+		      write_proc("/proc/self/gid_map", "0 0 1") == 0,
+	      "write maps: %s", strerror(errno));
+	ct_rootfs_use_idmapped(fds, 1);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	snprintf(p, sizeof(p), "%s/idm/file", rootfs);
+	CHECK(stat(p, &st) == 0 && st.st_uid == 0 && st.st_gid == 0, "owner %u:%u", st.st_uid,
+	      st.st_gid);
+	CHECK(ct_rootfs_prepare(plain, rootfs, &err) < 0 && err.errnum == EPERM &&
+		      strstr(err.msg, "ID mapping"),
+	      "idmap in a user namespace without a host-made tree: '%s'", err.msg);
+
+	return 0;
+}
+
 static int test_recursive_and_propagation(void)
 {
 	char d[600], sub[600], p[600], mo[512], opt[512];
@@ -953,6 +1003,8 @@ int main(void)
 	run("without a mount namespace cleanup detaches every mount below the rootfs",
 	    test_cleanup_without_mount_ns);
 	run("an idmapped bind shows the mapped owners", test_idmapped_mount);
+	run("in a user namespace an idmapped bind is attached from a tree made on the host side",
+	    test_idmap_premade_in_userns);
 	run("recursive attributes reach submounts; propagation and atime apply",
 	    test_recursive_and_propagation);
 	run("cgroup mounts show the host's hierarchies read-only, cgroup2 too", test_cgroup_mounts);
