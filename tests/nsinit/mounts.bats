@@ -247,3 +247,17 @@ ct_mountinfo() {
 		assert_line "unified"
 	fi
 }
+
+@test "nsinit: in a user namespace without its own network namespace sysfs is the host's, bound read-only" {
+	requires userns
+	cfg '.linux.namespaces |= map(select(.type != "network"))
+		| .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
+	local host_sys
+	host_sys=$(awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo | tail -1)
+	ct_sh 'awk '\''$5 == "/sys" { print substr($6, 1, 2), $(NF-2), $3 }'\'' /proc/self/mountinfo'
+	assert_success
+	# The same superblock as the host's /sys: bound, since a fresh one is refused.
+	assert_output "ro sysfs $host_sys"
+}
