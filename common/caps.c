@@ -84,6 +84,70 @@ static void caps_to_masks(const struct ct_capabilities *caps, cap_value_t max,
 	}
 }
 
+/* The calling process's own bounding, permitted and inheritable sets: what it can grant. */
+static int held_masks(cap_value_t max, uint64_t *ret_bnd, uint64_t *ret_prm, uint64_t *ret_inh,
+		      struct ct_err *err)
+{
+	cleanup_cap cap_t cur = cap_get_proc();
+	uint64_t bnd = 0, prm = 0, inh = 0;
+
+	if (!cur)
+		return ct_err_set(err, errno, "read capabilities");
+	for (cap_value_t c = 0; c < max && c < CAPS_MASK_BITS; c++) {
+		cap_flag_value_t p = CAP_CLEAR, i = CAP_CLEAR;
+
+		if (cap_get_flag(cur, c, CAP_PERMITTED, &p) < 0 ||
+		    cap_get_flag(cur, c, CAP_INHERITABLE, &i) < 0)
+			return ct_err_set(err, errno, "read capability %d", c);
+		bnd |= (uint64_t)(cap_get_bound(c) > 0) << c;
+		prm |= (uint64_t)(p == CAP_SET) << c;
+		inh |= (uint64_t)(i == CAP_SET) << c;
+	}
+	*ret_bnd = bnd;
+	*ret_prm = prm;
+	*ret_inh = inh;
+
+	return 0;
+}
+
+/*
+ * Drops what the caller cannot grant, each capability reported once: the
+ * spec asks runtimes in a restricted environment (a runtime inside a
+ * container) to warn and go on, not fail. Granting less is always safe.
+ */
+static int trim_to_held(struct caps_masks *m, cap_value_t max, void (*warn)(const char *name),
+			struct ct_err *err)
+{
+	uint64_t bnd = 0, prm = 0, inh = 0, warned = 0;
+
+	if (held_masks(max, &bnd, &prm, &inh, err) < 0)
+		return -1;
+
+	/* A new inheritable set may take from the bounding set (with CAP_SETPCAP) or the old one.
+	 */
+	uint64_t *masks[] = {&m->bounding, &m->permitted, &m->effective, &m->inheritable,
+			     &m->ambient};
+	const uint64_t grantable[] = {bnd, prm, prm, bnd | inh, prm};
+
+	for (size_t l = 0; l < sizeof(masks) / sizeof(masks[0]); l++) {
+		uint64_t lost = *masks[l] & ~grantable[l];
+
+		for (cap_value_t c = 0; c < CAPS_MASK_BITS; c++) {
+			char name[64];
+
+			if (!is_set(lost, c) || is_set(warned, c))
+				continue;
+			warned |= UINT64_C(1) << c;
+			cap_name(c, name, sizeof(name));
+			if (warn)
+				warn(name);
+		}
+		*masks[l] &= grantable[l];
+	}
+
+	return 0;
+}
+
 /*
  * After a switch to a non-zero uid with PR_SET_KEEPCAPS the permitted set is
  * kept but the effective one is empty; dropping from the bounding set needs
@@ -191,6 +255,8 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 	struct caps_masks m;
 
 	caps_to_masks(caps ? caps : &none, max, warn, &m);
+	if (trim_to_held(&m, max, warn, err) < 0)
+		return -1;
 
 	/*
 	 * The kernel would refuse these with a bare EPERM from capset or

@@ -22,12 +22,14 @@ const char *const *ct_caps_names(void);
  * process needs them after the switch to its uid (ct_procattr_set_user keeps
  * the permitted set across setuid; this raises effective to permitted first,
  * because dropping from the bounding set needs CAP_SETPCAP effective).
- * Unknown names, and names the running kernel lacks, are skipped; for each
- * one warn(name) is called once when warn is not NULL. caps NULL drops every
- * capability. An effective capability that is not permitted, or an ambient
- * one not both permitted and inheritable, is refused (errnum 0) before
- * anything changes. EPERM: the caller lacks CAP_SETPCAP or asks for a
- * capability it does not hold.
+ * Skipped, with warn(name) called once for each when warn is not NULL:
+ * names libcap does not know, capabilities the running kernel lacks, and
+ * capabilities the caller cannot grant (outside its own bounding or
+ * permitted set, as for a runtime inside a container): the spec asks for a
+ * warning, not a failure. caps NULL drops every capability. An effective
+ * capability that is not permitted, or an ambient one not both permitted
+ * and inheritable, is refused (errnum 0) before anything changes. EPERM:
+ * the caller lacks CAP_SETPCAP.
  */
 int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *name),
 		  struct ct_err *err);

@@ -98,3 +98,14 @@ status_caps='grep "^Cap" /proc/self/status'
 	assert_line "CapAmb:	0000000000000020"
 	assert_line "CapEff:	0000000000000020"
 }
+
+@test "nsinit: a capability the runtime itself lacks is a warning, and the rest applies" {
+	command -v capsh >/dev/null || skip "needs capsh (libcap2-bin)"
+	confine_bundle --seccomp none --cap-drop ALL --cap-add CAP_SYS_MODULE --cap-add CAP_KILL \
+		-- grep '^CapBnd' /proc/self/status
+	run -0 --separate-stderr capsh --drop=cap_sys_module -- -c 'confine_run() {
+		timeout 30 "$0" --root "$1" run --bundle "$2" "$3" 3>&-; }; confine_run "$@"' \
+		"$NSINIT" "$BATS_TEST_TMPDIR/state" "$BUNDLE" "$CONFINE_ID"
+	assert_output "CapBnd:	0000000000000020"
+	[[ $stderr == *"CAP_SYS_MODULE"* ]]
+}

@@ -207,6 +207,38 @@ static int refuses_ambient_not_inheritable(void)
 	return 0;
 }
 
+static char *admin_chown[] = {"CAP_SYS_ADMIN", "CAP_CHOWN", NULL};
+
+/* A runtime inside a container lacks CAP_SYS_ADMIN: asking for it warns and grants the rest. */
+static int skips_what_caller_lacks(void)
+{
+	struct ct_capabilities caps = {
+		.bounding = {admin_chown, 2},
+		.permitted = {admin_chown, 2},
+		.effective = {admin_chown, 2},
+	};
+	cap_value_t admin = CAP_SYS_ADMIN;
+	struct ct_err err = {0};
+	cap_t cur = cap_get_proc();
+
+	if (!cur || cap_drop_bound(CAP_SYS_ADMIN) < 0 ||
+	    cap_set_flag(cur, CAP_PERMITTED, 1, &admin, CAP_CLEAR) < 0 ||
+	    cap_set_flag(cur, CAP_EFFECTIVE, 1, &admin, CAP_CLEAR) < 0 || cap_set_proc(cur) < 0)
+		return 2;
+	cap_free(cur);
+	if (ct_caps_apply(&caps, count_warn, &err) < 0) {
+		print_err(&err);
+		return 1;
+	}
+	if (warned != 1 || strcmp(warned_name, "CAP_SYS_ADMIN") != 0) {
+		printf("#   warned %d times, last '%s'\n", warned, warned_name);
+		return 1;
+	}
+
+	return !(expect_caps("CapBnd", BIT(CAP_CHOWN)) & expect_caps("CapEff", BIT(CAP_CHOWN)) &
+		 expect_caps("CapPrm", BIT(CAP_CHOWN)));
+}
+
 /* The runtime's order: switch user (keeping caps), then set the final sets. */
 static int keeps_caps_across_user_switch(void)
 {
@@ -241,6 +273,8 @@ int main(void)
 	      "an effective capability that is not permitted is refused before any change");
 	check(refuses_ambient_not_inheritable,
 	      "an ambient capability that is not inheritable is refused");
+	check(skips_what_caller_lacks,
+	      "a capability the caller cannot grant is warned about and skipped");
 	check(keeps_caps_across_user_switch, "capabilities survive the switch to a non-root uid");
 
 	return tap_done();
