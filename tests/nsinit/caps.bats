@@ -103,8 +103,9 @@ status_caps='grep "^Cap" /proc/self/status'
 	command -v capsh >/dev/null || skip "needs capsh (libcap2-bin)"
 	confine_bundle --seccomp none --cap-drop ALL --cap-add CAP_SYS_MODULE --cap-add CAP_KILL \
 		-- grep '^CapBnd' /proc/self/status
-	run -0 --separate-stderr capsh --drop=cap_sys_module -- -c 'confine_run() {
-		timeout 30 "$0" --root "$1" run --bundle "$2" "$3" 3>&-; }; confine_run "$@"' \
+	# capsh -- -c runs bash with our arguments as $0, $1, ...
+	run -0 --separate-stderr capsh --drop=cap_sys_module -- \
+		-c 'exec timeout 30 "$0" --root "$1" run --bundle "$2" "$3" 3>&-' \
 		"$NSINIT" "$BATS_TEST_TMPDIR/state" "$BUNDLE" "$CONFINE_ID"
 	assert_output "CapBnd:	0000000000000020"
 	[[ $stderr == *"CAP_SYS_MODULE"* ]]
