@@ -89,7 +89,7 @@ check-unit: all $(UNIT_BIN)
 
 # The cgroup tests again on a pure cgroup v2 kernel, booted under qemu (tests/cgroup2).
 check-cgroup2: deps
-	$(MAKE) $(BUILD)/libcommon.a
+	$(MAKE) $(BUILD)/libcommon.a $(BUILD)/nsinit rootfs
 	BUILD=$(BUILD) tests/cgroup2/run.sh
 
 check-bats: all rootfs

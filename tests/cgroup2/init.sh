@@ -5,10 +5,24 @@
 /bin/busybox mount -t devtmpfs dev /dev
 # The cpio has no /dev/console: without this the tests would run with no stdio.
 exec </dev/console >/dev/console 2>&1
+# pivot_root(2) refuses the initramfs rootfs (EINVAL): move into a tmpfs first,
+# so that containers started here can pivot_root.
+if [ -z "$CT_SWITCHED" ]; then
+	/bin/busybox mkdir -p /newroot
+	/bin/busybox mount -t tmpfs -o mode=0755 root /newroot
+	for d in bin ct etc tests init; do
+		/bin/busybox cp -a "/$d" /newroot/
+	done
+	/bin/busybox mkdir -p /newroot/dev /newroot/proc /newroot/sys /newroot/tmp /newroot/run
+	/bin/busybox umount /dev
+	export CT_SWITCHED=1
+	exec /bin/busybox switch_root /newroot /init
+fi
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 ln -s /proc/self/fd /dev/fd
 # OOM reports would interleave with the TAP lines on the same console.

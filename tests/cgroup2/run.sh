@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+[[ $BUILD = /* ]] || BUILD=$PWD/$BUILD
 CC=${CC:-gcc}
 work=$BUILD/cgroup2
 guest_timeout=${CGROUP2_TIMEOUT:-300}
@@ -47,24 +48,51 @@ build_static() {
 		{ cat "$work/link.log" >&2; die "static link of $out failed"; }
 }
 
+# The container configs the guest's nsinit tests use; jq is not in the guest.
+make_configs() {
+	local out=$1 base
+	base=$(mktemp -d)
+	(cd "$base" && "$BUILD/nsinit" spec) || die "nsinit spec failed"
+	jq '.process.terminal = false | .process.args = ["sleep", "100"] |
+		.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}' \
+		"$base/config.json" >"$out/limits.json"
+	jq '.process.terminal = false | .process.args = ["cat", "/proc/self/cgroup"]' \
+		"$base/config.json" >"$out/cgroupns.json"
+	jq '.process.terminal = false |
+		.process.capabilities.bounding += ["CAP_MKNOD"] |
+		.process.capabilities.effective += ["CAP_MKNOD"] |
+		.process.capabilities.permitted += ["CAP_MKNOD"] |
+		.process.args = ["sh", "-c", "echo x >/dev/null && echo null ok; mknod /dev/k c 1 11 && : >/dev/k"]' \
+		"$base/config.json" >"$out/devices.json"
+	rm -rf "$base"
+}
+
 make_initramfs() {
 	local root=$work/root t
 	rm -rf "$root"
-	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,tests}
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,tests,ct/bundle}
 	cp /bin/busybox "$root/bin/busybox"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	for t in "${tests[@]}"; do
 		cp "$work/$t" "$root/tests/$t"
 	done
+	cp "$work/nsinit" "$root/bin/nsinit"
+	cp tests/cgroup2/nsinit.sh "$root/tests/nsinit.sh"
+	cp -a "$BUILD/rootfs" "$root/ct/bundle/rootfs"
+	make_configs "$root/ct"
 	cp tests/cgroup2/init.sh "$root/init"
 	chmod 0755 "$root/init"
 	(cd "$root" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) | gzip -1 >"$work/initrd.gz"
 }
 
+[[ -x $BUILD/rootfs/bin/busybox ]] || die "no container rootfs; run 'make rootfs'"
+command -v jq >/dev/null || die "jq missing; run 'make deps'"
 fetch_kernel
 tests=(test_cgroup)
 build_static "$work/test_cgroup" tests/unit/test_cgroup.c
+# getpwuid in a static binary warns about NSS: the guest has /etc/passwd and no NSS modules.
+build_static "$work/nsinit" "$BUILD"/tools/nsinit/*.o
 make_initramfs
 
 start=$(date +%s.%N)
