@@ -2,13 +2,10 @@
 /* The one engine behind the spec model: walks a field table to read, write and free a struct. */
 #include "common/spec_desc.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
 #include "common/diag.h"
 #include "common/spec.h"
 
@@ -73,8 +70,11 @@ static const struct range *kind_range(enum ct_fkind kind)
 {
 	static const struct range u16 = {"an integer from 0 to 65535", 0, UINT16_MAX};
 	static const struct range u32 = {"an integer from 0 to 4294967295", 0, UINT32_MAX};
-	/* LIMITATION: jansson stores integers as int64, so uint64 fields stop at INT64_MAX; larger
-	 * values are refused as "too big integer". */
+	/*
+	 * LIMITATION: jansson holds integers as int64, so uint64 fields stop at
+	 * INT64_MAX; a larger value (RLIM_INFINITY spelled 18446744073709551615)
+	 * is refused by the parser with "too big integer".
+	 */
 	static const struct range u64 = {"an integer from 0 to 9223372036854775807", 0, INT64_MAX};
 	static const struct range i32 = {"an integer from -2147483648 to 2147483647", INT32_MIN,
 					 INT32_MAX};
@@ -134,7 +134,7 @@ static bool read_int(enum ct_fkind kind, void *p, const json_t *v, const struct 
 	}
 	i = json_integer_value(v);
 	if (i < r->min || i > r->max) {
-		add_finding(diags, path, r->expected, v, "out of range:");
+		add_finding(diags, path, r->expected, v, "value out of range for");
 		return false;
 	}
 	store_int(kind, p, i);
