@@ -45,6 +45,14 @@ int ct_rlimit_from_name(const char *name);
 int ct_procattr_apply_sysctl(const struct ct_spec *spec, struct ct_err *err);
 
 /*
+ * The runtime's check of linux.sysctl before it creates anything, in its
+ * own namespaces: the key checks above, and a namespace joined by path that
+ * is the runtime's own (the host's network, say), which the container would
+ * otherwise reconfigure. Refused with errnum 0.
+ */
+int ct_procattr_check_sysctl(const struct ct_spec *spec, struct ct_err *err);
+
+/*
  * Steps that need privilege and run before the switch of user: rlimits,
  * oomScoreAdj, scheduler, ioPriority, personality, memoryPolicy,
  * execCPUAffinity.initial, and the AppArmor profile or SELinux label for the

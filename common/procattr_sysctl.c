@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -47,7 +48,8 @@ static bool key_matches(const char *pattern, const char *dotted)
 
 /*
  * A namespace the container gets its own of: a new one, or one joined by
- * path (the caller chose it; it is not ours to second-guess).
+ * path. Whether a joined one is the host's can only be told from outside
+ * the container: ct_procattr_check_sysctl does that in the runtime.
  */
 static int check_namespaced(const struct ct_spec *spec, const char *key, const char *dotted,
 			    struct ct_err *err)
@@ -123,6 +125,51 @@ static int write_key(int sysfd, const char *key, const char *comps, size_t n, co
 		return ct_err_set(err, errno, "sysctl '%s': open '%s'", key, comps);
 	if (write(fd, value, len) != (ssize_t)len)
 		return ct_err_set(err, errno ? errno : EIO, "sysctl '%s': write '%s'", key, value);
+
+	return 0;
+}
+
+/* The namespace entry a key needs, or NULL for a key no namespace covers. */
+static const struct ct_namespace *key_ns(const struct ct_spec *spec, const char *dotted)
+{
+	for (size_t i = 0; i < sizeof(ns_keys) / sizeof(ns_keys[0]); i++)
+		if (key_matches(ns_keys[i].key, dotted))
+			return ct_spec_find_ns(spec, ns_keys[i].ns);
+
+	return NULL;
+}
+
+/* True when path is the namespace /proc/self/ns/<name> of the calling process. */
+static bool is_own_ns(const char *path, enum ct_ns_type type)
+{
+	const char *name = type == CT_NS_NETWORK ? "net" : type == CT_NS_UTS ? "uts" : "ipc";
+	char own[64];
+	struct stat a, b;
+
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", name);
+	return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int ct_procattr_check_sysctl(const struct ct_spec *spec, struct ct_err *err)
+{
+	const struct ct_kvs *kvs = spec->linux_ ? &spec->linux_->sysctl : NULL;
+
+	for (size_t i = 0; kvs && i < kvs->n; i++) {
+		char comps[PATH_MAX], dotted[PATH_MAX];
+		const struct ct_namespace *ns;
+		size_t n = 0;
+
+		if (split_key(kvs->v[i].key, comps, sizeof(comps), dotted, &n, err) < 0 ||
+		    check_namespaced(spec, kvs->v[i].key, dotted, err) < 0)
+			return -1;
+		ns = key_ns(spec, dotted);
+		if (ns && ns->path && is_own_ns(ns->path, ns->type))
+			return ct_err_set(
+				err, 0,
+				"sysctl '%s' would change the runtime's own %s namespace '%s'",
+				kvs->v[i].key, ct_ns_type_name(ns->type), ns->path);
+	}
 
 	return 0;
 }

@@ -550,6 +550,30 @@ static void test_sysctl(void)
 	sysctl_case("", "is empty or too long", true, "an empty key is refused");
 }
 
+/* The runtime-side check: a network namespace joined by path must not be the runtime's own. */
+static void test_check_sysctl(void)
+{
+	struct ct_kv kv = {.key = "net.ipv4.ip_forward", .value = "1"};
+	struct ct_kv bad = {.key = "net..x", .value = "1"};
+	struct ct_namespace own = {.type = CT_NS_NETWORK, .path = "/proc/self/ns/net"};
+	struct ct_namespace fresh = {.type = CT_NS_NETWORK};
+	struct ct_linux lx = {.sysctl = {&kv, 1}, .namespaces = &own, .n_namespaces = 1};
+	struct ct_spec spec = {.linux_ = &lx};
+	struct ct_err err = {0};
+
+	TAP_OK(expect_error(
+		       ct_procattr_check_sysctl(&spec, &err), &err,
+		       "sysctl 'net.ipv4.ip_forward' would change the runtime's own network namespace '/proc/self/ns/net'") ==
+		       0,
+	       "a sysctl for a joined namespace that is the runtime's own is refused");
+	lx.namespaces = &fresh;
+	TAP_OK(ct_procattr_check_sysctl(&spec, &err) == 0,
+	       "a sysctl for a new namespace passes the check");
+	lx.sysctl = (struct ct_kvs){&bad, 1};
+	TAP_OK(expect_error(ct_procattr_check_sysctl(&spec, &err), &err, "invalid component") == 0,
+	       "the check refuses hostile keys too");
+}
+
 static void test_lsm_missing(void)
 {
 	struct ct_process aa = {.apparmor_profile = "ct-test-profile"};
@@ -726,6 +750,7 @@ int main(void)
 	test_bad_mempolicy();
 	test_bad_cwd();
 	test_lsm_missing();
+	test_check_sysctl();
 	if (geteuid() != 0) {
 		printf("ok %d - privileged process attribute tests # SKIP need root\n",
 		       ++tap_count);
