@@ -32,9 +32,12 @@ static const struct {
 	const char *set;
 	const char *clear;
 } sb_names[] = {
-	{MS_SYNCHRONOUS, "sync", "async"}, {MS_DIRSYNC, "dirsync", NULL},
-	{MS_MANDLOCK, "mand", "nomand"},   {MS_LAZYTIME, "lazytime", "nolazytime"},
-	{MS_SILENT, "silent", NULL},
+	{MS_SYNCHRONOUS, "sync", "async"},
+	{MS_DIRSYNC, "dirsync", NULL},
+	{MS_MANDLOCK, "mand", "nomand"},
+	{MS_LAZYTIME, "lazytime", "nolazytime"},
+	/* "silent"/"loud" only quiet the kernel's log, and fsconfig has no word for them. */
+	{MS_SILENT, NULL, NULL},
 };
 
 /* The kernel explains a refused option in the fs context's log: worth more than EINVAL alone. */
@@ -101,7 +104,7 @@ static int config_data(int fsfd, const char *data, struct ct_err *err)
 static int config_sb_flags(int fsfd, const struct ct_mount_opts *opts, struct ct_err *err)
 {
 	for (size_t i = 0; i < sizeof(sb_names) / sizeof(sb_names[0]); i++) {
-		if ((opts->sb_flags & sb_names[i].flag) &&
+		if ((opts->sb_flags & sb_names[i].flag) && sb_names[i].set &&
 		    config_word(fsfd, sb_names[i].set, err) < 0)
 			return -1;
 		if ((opts->sb_clear & sb_names[i].flag) && sb_names[i].clear &&

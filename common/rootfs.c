@@ -382,14 +382,15 @@ static int mount_entry(int rootfd, const struct ct_spec *spec, size_t index, str
 	if (ct_mount_opts_parse(m->options.v, m->options.n, &o, err) < 0)
 		return ct_err_wrap(err, "mount '%s'", m->destination);
 
-	if (o.is_bind || is_type(m, "bind"))
+	/* "remount" changes what an earlier entry mounted there, whatever the type says. */
+	if (o.is_remount)
+		rc = mount_remount(rootfd, m, &o, err);
+	else if (o.is_bind || is_type(m, "bind"))
 		rc = mount_bind(rootfd, m, index, &o, err);
 	else if (!m->type)
 		rc = ct_err_set(err, EINVAL, "mount has no type");
 	else if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
 		rc = ct_mount_cgroup(rootfd, m, &o, has_ns(spec, CT_NS_CGROUP), err);
-	else if (o.is_remount)
-		rc = mount_remount(rootfd, m, &o, err);
 	else
 		rc = mount_fs(rootfd, m, &o, err);
 	ct_mount_opts_free(&o);

@@ -261,3 +261,22 @@ ct_mountinfo() {
 	# The same superblock as the host's /sys: bound, since a fresh one is refused.
 	assert_output "ro sysfs $host_sys"
 }
+
+@test "nsinit: every option word nsinit features lists is accepted where it applies" {
+	local opt n_opts=0
+	while read -r opt; do
+		case $opt in
+		bind | rbind | idmap | ridmap | remount) continue ;;
+		esac
+		n_opts=$((n_opts + 1))
+		add_mount "{\"destination\": \"/opt$n_opts\", \"type\": \"tmpfs\", \"options\": [\"$opt\"]}"
+	done < <("$NSINIT" features | jq -r '.mountOptions[]')
+	add_mount "{\"destination\": \"/b1\", \"source\": \"$HOSTDIR\", \"options\": [\"bind\"]}"
+	add_mount "{\"destination\": \"/b2\", \"source\": \"$HOSTDIR\", \"options\": [\"rbind\", \"rro\"]}"
+	add_mount "{\"destination\": \"/b2\", \"source\": \"$HOSTDIR\", \"options\": [\"bind\", \"remount\", \"nosuid\"]}"
+	ct_sh "awk '\$5 ~ /^\/(opt[0-9]+|b[12])\$/' /proc/self/mountinfo | wc -l; awk '\$5 == \"/b2\" { print \$6 }' /proc/self/mountinfo"
+	[[ $status -eq 0 ]] || fail "$stderr"
+	# The remount changed /b2 in place: no third bind.
+	assert_line --index 0 "$((n_opts + 2))"
+	assert_line --index 1 --regexp '^ro,nosuid'
+}
