@@ -127,6 +127,16 @@ $((1 - host_forward))"
 	[[ $(cat /proc/sys/vm/swappiness) == "$before" ]]
 }
 
+@test "nsinit: a network sysctl for the runtime's own network namespace is refused" {
+	# The value written would be the host's current one, so even a missed refusal changes nothing.
+	local forward
+	forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	confine_bundle --seccomp none --ns-join net=/proc/self/ns/net \
+		--sysctl net.ipv4.ip_forward="$forward" -- true
+	run -1 --separate-stderr confine_run
+	[[ $stderr == "nsinit: $CONFINE_ID: "*"sysctl 'net.ipv4.ip_forward' would change the runtime's own network namespace"* ]]
+}
+
 @test "nsinit: a sysctl key that climbs out of /proc/sys is refused" {
 	confine_bundle --seccomp none -- true
 	confine_edit '.linux.sysctl = {"net/../../../etc/passwd": "x"}'
