@@ -83,6 +83,7 @@ $(ROOTFS)/bin/busybox: tests/helpers/mkrootfs.sh
 check: deps
 	$(MAKE) all $(UNIT_BIN) rootfs
 	BUILD=$(BUILD) tests/run.sh
+	$(MAKE) check-cgroup2
 
 check-unit: all $(UNIT_BIN)
 	BUILD=$(BUILD) tests/run.sh --unit-only

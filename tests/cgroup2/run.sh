@@ -12,6 +12,10 @@ CC=${CC:-gcc}
 work=$BUILD/cgroup2
 guest_timeout=${CGROUP2_TIMEOUT:-300}
 mkdir -p "$work"
+# Everything of one run lives in its own directory, so that parallel runs
+# (several `make check` at once) do not share an initramfs or a serial log.
+run=$(mktemp -d "$work/run.XXXXXX")
+trap 'rm -rf "$run"' EXIT
 
 die() {
 	echo "cgroup2: $*" >&2
@@ -22,21 +26,27 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing; run
 [[ -x /bin/busybox ]] || die "/bin/busybox missing; run 'make deps'"
 
 # The kernel: the ABI in the package name changes with each security update,
-# so ask apt which one linux-image-amd64 means today, and cache it.
+# so ask apt which one linux-image-amd64 means today, and cache it. Offline,
+# a cached kernel is used as it is. A lock keeps parallel runs from racing.
 fetch_kernel() {
 	local pkg deb
+	exec 9>"$work/.lock"
+	flock 9
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-	[[ -n $pkg ]] || die "cannot resolve linux-image-amd64 with apt-cache"
-	if [[ -f $work/kernel.pkg && $(cat "$work/kernel.pkg") == "$pkg" && -f $work/vmlinuz ]]; then
+	if [[ -f $work/vmlinuz && (-z $pkg || $(cat "$work/kernel.pkg" 2>/dev/null) == "$pkg") ]]; then
+		flock -u 9
 		return 0
 	fi
+	[[ -n $pkg ]] || die "cannot resolve linux-image-amd64 with apt-cache"
 	rm -rf "$work/kpkg" "$work"/*.deb
 	(cd "$work" && apt-get download -q "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
 	deb=$(ls "$work"/linux-image-*.deb)
 	dpkg-deb -x "$deb" "$work/kpkg"
-	cp "$work"/kpkg/boot/vmlinuz-* "$work/vmlinuz"
+	cp "$work"/kpkg/boot/vmlinuz-* "$work/vmlinuz.new"
+	mv "$work/vmlinuz.new" "$work/vmlinuz"
 	echo "$pkg" >"$work/kernel.pkg"
 	rm -rf "$work/kpkg" "$deb"
+	flock -u 9
 }
 
 # Static binaries: one file each, nothing to copy from the host's /lib.
@@ -44,8 +54,8 @@ build_static() {
 	local out=$1
 	shift
 	"$CC" -std=gnu11 -D_GNU_SOURCE -I. -O2 -static -o "$out" "$@" \
-		"$BUILD/libcommon.a" -ljansson -lcap -lseccomp 2>"$work/link.log" ||
-		{ cat "$work/link.log" >&2; die "static link of $out failed"; }
+		"$BUILD/libcommon.a" -ljansson -lcap -lseccomp 2>"$run/link.log" ||
+		{ cat "$run/link.log" >&2; die "static link of $out failed"; }
 }
 
 # The container configs the guest's nsinit tests use; jq is not in the guest.
@@ -68,52 +78,54 @@ make_configs() {
 }
 
 make_initramfs() {
-	local root=$work/root t
+	local root=$run/root t
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,tests,ct/bundle}
 	cp /bin/busybox "$root/bin/busybox"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	for t in "${tests[@]}"; do
-		cp "$work/$t" "$root/tests/$t"
+		cp "$run/$t" "$root/tests/$t"
 	done
-	cp "$work/nsinit" "$root/bin/nsinit"
+	cp "$run/nsinit" "$root/bin/nsinit"
 	cp tests/cgroup2/nsinit.sh "$root/tests/nsinit.sh"
 	cp -a "$BUILD/rootfs" "$root/ct/bundle/rootfs"
 	make_configs "$root/ct"
 	cp tests/cgroup2/init.sh "$root/init"
 	chmod 0755 "$root/init"
-	(cd "$root" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) | gzip -1 >"$work/initrd.gz"
+	(cd "$root" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) | gzip -1 >"$run/initrd.gz"
 }
 
 [[ -x $BUILD/rootfs/bin/busybox ]] || die "no container rootfs; run 'make rootfs'"
 command -v jq >/dev/null || die "jq missing; run 'make deps'"
 fetch_kernel
 tests=(test_cgroup)
-build_static "$work/test_cgroup" tests/unit/test_cgroup.c
+build_static "$run/test_cgroup" tests/unit/test_cgroup.c
 # getpwuid in a static binary warns about NSS: the guest has /etc/passwd and no NSS modules.
-build_static "$work/nsinit" "$BUILD"/tools/nsinit/*.o
+build_static "$run/nsinit" "$BUILD"/tools/nsinit/*.o
 make_initramfs
 
 start=$(date +%s.%N)
 set +e
 timeout "$guest_timeout" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 1024 -smp 2 \
-	-kernel "$work/vmlinuz" -initrd "$work/initrd.gz" \
-	-append 'console=ttyS0 cgroup_no_v1=all panic=-1 quiet' </dev/null >"$work/serial.log" 2>&1
+	-kernel "$work/vmlinuz" -initrd "$run/initrd.gz" \
+	-append 'console=ttyS0 cgroup_no_v1=all panic=-1 quiet' </dev/null >"$run/serial.log" 2>&1
 qrc=$?
 set -e
 end=$(date +%s.%N)
 
 # Serial lines end in \r\n and may carry firmware escape codes: anchor on the TAP words.
-tr -d '\r' <"$work/serial.log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/serial.txt"
-grep -E '^(ok|not ok|#)' "$work/serial.txt" || true
-passed=$(grep -c '^ok' "$work/serial.txt" || true)
-failed=$(grep -c '^not ok' "$work/serial.txt" || true)
-done_line=$(grep -E '^CT-CGROUP2-DONE failed=[0-9]+' "$work/serial.txt" | tail -1 || true)
+tr -d '\r' <"$run/serial.log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$run/serial.txt"
+# The last run's console stays for a look after a failure.
+cp "$run/serial.txt" "$work/serial.txt"
+grep -E '^(ok|not ok|#)' "$run/serial.txt" || true
+passed=$(grep -c '^ok' "$run/serial.txt" || true)
+failed=$(grep -c '^not ok' "$run/serial.txt" || true)
+done_line=$(grep -E '^CT-CGROUP2-DONE failed=[0-9]+' "$run/serial.txt" | tail -1 || true)
 awk -v s="$start" -v e="$end" -v rc="$qrc" 'BEGIN { printf "cgroup2: qemu ran %.1f s (exit %d)\n", e - s, rc }'
 if [[ -z $done_line ]]; then
-	echo "not ok - cgroup2 guest never reported (timeout, hang or panic); tail of $work/serial.txt:"
-	tail -n 30 "$work/serial.txt" | sed 's/^/#   /'
+	echo "not ok - cgroup2 guest never reported (timeout, hang or panic); tail of the console (kept in $work/serial.txt):"
+	tail -n 30 "$run/serial.txt" | sed 's/^/#   /'
 	failed=$((failed + 1))
 elif [[ ${done_line#*failed=} -ne 0 && $failed -eq 0 ]]; then
 	echo "not ok - cgroup2 guest reported ${done_line#*failed=} failures"
