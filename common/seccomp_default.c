@@ -247,11 +247,41 @@ static json_t *string_array(const char *const *v)
 	return steal_ptr(&arr);
 }
 
+/*
+ * Only the syscalls this machine's libseccomp can resolve: the profile is read
+ * back by the same library when the container starts, and a name it does not
+ * know (a syscall newer than the library) would only be skipped there with a
+ * warning at every start. Returns NULL when no name is left.
+ */
+static json_t *known_syscalls(const char *const *v)
+{
+	cleanup_json json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	for (; *v; v++) {
+		if (seccomp_syscall_resolve_name(*v) == __NR_SCMP_ERROR)
+			continue;
+		if (json_array_append_new(arr, json_string(*v)) < 0)
+			return NULL;
+	}
+	if (json_array_size(arr) == 0)
+		return NULL;
+
+	return steal_ptr(&arr);
+}
+
 static json_t *row_json(const struct sc_row *row)
 {
 	cleanup_json json_t *obj = json_object();
+	json_t *names;
 
-	if (!obj || json_object_set_new(obj, "names", string_array(row->names)) < 0 ||
+	if (!obj)
+		return NULL;
+	names = known_syscalls(row->names);
+	if (!names)
+		return NULL;
+	if (json_object_set_new(obj, "names", names) < 0 ||
 	    json_object_set_new(obj, "action", json_string(row->action)) < 0)
 		return NULL;
 	if (row->errno_ret >= 0 &&
@@ -288,7 +318,11 @@ json_t *ct_default_seccomp_caps(const char *const *caps, size_t n_caps, struct c
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (!row_applies(&rows[i], caps, n_caps))
 			continue;
-		if (json_array_append_new(syscalls, row_json(&rows[i])) < 0)
+		json_t *row = row_json(&rows[i]);
+
+		if (!row)
+			continue;
+		if (json_array_append_new(syscalls, row) < 0)
 			return ct_err_set(err, ENOMEM, "build the default seccomp profile"), NULL;
 	}
 

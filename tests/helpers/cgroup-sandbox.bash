@@ -57,7 +57,7 @@ cgroup_sandbox_leave() {
 			kill -9 "$pid" 2>/dev/null
 		done < <(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null)
 		sleep 0.1
-		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+		find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$dir" 2>/dev/null || echo "run: cgroup '$dir' left behind" >&2
 	done
 }
