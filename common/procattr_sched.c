@@ -110,8 +110,10 @@ int ct_procattr_set_scheduler(const struct ct_scheduler *sched, struct ct_err *e
 	if (!sched->policy || lookup(sched_policies, sched->policy, &policy) < 0)
 		return ct_err_set(err, 0, "unknown scheduler policy '%s'",
 				  sched->policy ? sched->policy : "");
-	/* LIMITATION: SCHED_ISO was never merged into Linux; such configs fail with "scheduler
-	 * policy 'SCHED_ISO' is not in mainline Linux". */
+	/*
+	 * LIMITATION: SCHED_ISO was never merged into Linux; such configs fail
+	 * with "scheduler policy 'SCHED_ISO' is not in mainline Linux".
+	 */
 	if (policy == 4)
 		return ct_err_set(err, 0, "scheduler policy 'SCHED_ISO' is not in mainline Linux");
 	attr.sched_policy = (uint32_t)policy;
