@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Device nodes and links of the container's /dev, made only inside the rootfs. */
+/* Device nodes, links and the console of the container's /dev, made only inside the rootfs. */
 #include "common/devices.h"
 
 #include <errno.h>
@@ -15,7 +15,10 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/mount.h"
+#include "common/mount_apply.h"
 #include "common/pathres.h"
+#include "common/rootfs.h"
 #include "common/spec.h"
 
 struct node {
@@ -265,6 +268,91 @@ int ct_devices_open_checked(int rootfd, const char *path, unsigned int maj, unsi
 		return ct_err_set(err, ENODEV, "'%s' is not the character device %u:%u", path, maj,
 				  min);
 	*ret_fd = steal_fd(&fd);
+
+	return 0;
+}
+
+/* Unix98 pty slaves live on majors 136 to 143. */
+static bool is_pty_slave(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) >= 136 && major(st->st_rdev) <= 143;
+}
+
+static int open_console_target(int devfd, int *ret_fd, struct ct_err *err)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int fd;
+
+	if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return ct_err_set(err, ELOOP, "'/dev/console' is a symlink");
+		if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+			return ct_err_set(err, EEXIST, "'/dev/console' is not a file");
+	} else if (errno == ENOENT) {
+		struct open_how create = how;
+
+		create.flags = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
+		create.mode = 0600;
+		fd = (int)syscall(SYS_openat2, devfd, "console", &create, sizeof(create));
+		if (fd < 0)
+			return ct_err_set(err, errno, "create '/dev/console'");
+		close(fd);
+	} else {
+		return ct_err_set(err, errno, "stat '/dev/console'");
+	}
+
+	fd = (int)syscall(SYS_openat2, devfd, "console", &how, sizeof(how));
+	if (fd < 0)
+		return ct_err_set(err, errno, "open '/dev/console'");
+	*ret_fd = fd;
+
+	return 0;
+}
+
+int ct_rootfs_bind_console_fd(const char *rootfs, int slave_fd, struct ct_err *err)
+{
+	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int devfd = -1;
+	cleanup_close int target = -1;
+	struct stat st;
+
+	if (rootfd < 0)
+		return ct_err_set(err, errno, "open rootfs '%s'", rootfs);
+	if (fstat(slave_fd, &st) < 0)
+		return ct_err_set(err, errno, "stat console");
+	if (!is_pty_slave(&st))
+		return ct_err_set(err, ENOTTY, "console is not a pty slave");
+	if (ct_path_mkdir_in_root(rootfd, "/dev", 0755, &devfd, err) < 0 ||
+	    open_console_target(devfd, &target, err) < 0)
+		return ct_err_wrap(err, "bind console");
+
+	if (ct_mount_bind_fd_onto(slave_fd, false, target, &(struct ct_mount_opts){0}, -1, false,
+				  NULL, err) < 0)
+		return ct_err_wrap(err, "bind console");
+
+	return 0;
+}
+
+int ct_rootfs_bind_console(const char *slave_path, struct ct_err *err)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+
+	if (rootfd < 0)
+		return ct_err_set(err, errno, "open '/'");
+	fd = (int)syscall(SYS_openat2, rootfd, slave_path, &how, sizeof(how));
+	if (fd < 0)
+		return ct_err_set(err, errno, "open console '%s'", slave_path);
+	if (ct_rootfs_bind_console_fd("/", fd, err) < 0)
+		return ct_err_wrap(err, "console '%s'", slave_path);
 
 	return 0;
 }

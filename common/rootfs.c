@@ -13,7 +13,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -178,6 +177,28 @@ static int open_strict_dir(int rootfd, const char *dest, const char *type, int *
 static int *premade_trees;
 static size_t n_premade_trees;
 
+/* Where relative bind sources are found: the bundle, once ct_rootfs_set_bundle said so. */
+static char bundle_dir[PATH_MAX];
+
+void ct_rootfs_set_bundle(const char *bundle)
+{
+	snprintf(bundle_dir, sizeof(bundle_dir), "%s", bundle ? bundle : "");
+}
+
+static int open_source(const char *source)
+{
+	char path[PATH_MAX];
+
+	if (source[0] == '/' || !bundle_dir[0])
+		return open(source, O_PATH | O_CLOEXEC);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", bundle_dir, source) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+
+	return open(path, O_PATH | O_CLOEXEC);
+}
+
 static bool wants_idmap(const struct ct_mount *m, const struct ct_mount_opts *o)
 {
 	return o->want_idmap || o->want_ridmap || m->n_uid_mappings || m->n_gid_mappings;
@@ -228,7 +249,7 @@ static int mount_bind(int rootfd, const struct ct_mount *m, size_t index,
 	}
 	if (!m->source)
 		return ct_err_set(err, EINVAL, "bind mount needs a source");
-	src = open(m->source, O_PATH | O_CLOEXEC);
+	src = open_source(m->source);
 	if (src < 0)
 		return ct_err_set(err, errno, "open bind source '%s'", m->source);
 	if (bind_target(rootfd, m, src, &target, err) < 0)
@@ -253,7 +274,7 @@ static int idmap_tree(const struct ct_mount *m, const struct ct_mount_opts *o, i
 
 	if (!m->source)
 		return ct_err_set(err, EINVAL, "bind mount needs a source");
-	src = open(m->source, O_PATH | O_CLOEXEC);
+	src = open_source(m->source);
 	if (src < 0)
 		return ct_err_set(err, errno, "open bind source '%s'", m->source);
 	if (ct_mount_idmap_userns(m, &userns, err) < 0)
@@ -611,91 +632,6 @@ int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 			return ct_err_wrap(err, "mask '%s'", lx->masked_paths.v[i]);
 	if (spec->root_readonly && readonly_root(rootfd, err) < 0)
 		return -1;
-
-	return 0;
-}
-
-/* Unix98 pty slaves live on majors 136 to 143. */
-static bool is_pty_slave(const struct stat *st)
-{
-	return S_ISCHR(st->st_mode) && major(st->st_rdev) >= 136 && major(st->st_rdev) <= 143;
-}
-
-static int open_console_target(int devfd, int *ret_fd, struct ct_err *err)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	struct stat st;
-	int fd;
-
-	if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode))
-			return ct_err_set(err, ELOOP, "'/dev/console' is a symlink");
-		if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-			return ct_err_set(err, EEXIST, "'/dev/console' is not a file");
-	} else if (errno == ENOENT) {
-		struct open_how create = how;
-
-		create.flags = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
-		create.mode = 0600;
-		fd = (int)syscall(SYS_openat2, devfd, "console", &create, sizeof(create));
-		if (fd < 0)
-			return ct_err_set(err, errno, "create '/dev/console'");
-		close(fd);
-	} else {
-		return ct_err_set(err, errno, "stat '/dev/console'");
-	}
-
-	fd = (int)syscall(SYS_openat2, devfd, "console", &how, sizeof(how));
-	if (fd < 0)
-		return ct_err_set(err, errno, "open '/dev/console'");
-	*ret_fd = fd;
-
-	return 0;
-}
-
-int ct_rootfs_bind_console_fd(const char *rootfs, int slave_fd, struct ct_err *err)
-{
-	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int devfd = -1;
-	cleanup_close int target = -1;
-	struct stat st;
-
-	if (rootfd < 0)
-		return ct_err_set(err, errno, "open rootfs '%s'", rootfs);
-	if (fstat(slave_fd, &st) < 0)
-		return ct_err_set(err, errno, "stat console");
-	if (!is_pty_slave(&st))
-		return ct_err_set(err, ENOTTY, "console is not a pty slave");
-	if (ct_path_mkdir_in_root(rootfd, "/dev", 0755, &devfd, err) < 0 ||
-	    open_console_target(devfd, &target, err) < 0)
-		return ct_err_wrap(err, "bind console");
-
-	if (ct_mount_bind_fd_onto(slave_fd, false, target, &(struct ct_mount_opts){0}, -1, false,
-				  NULL, err) < 0)
-		return ct_err_wrap(err, "bind console");
-
-	return 0;
-}
-
-int ct_rootfs_bind_console(const char *slave_path, struct ct_err *err)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int fd = -1;
-
-	if (rootfd < 0)
-		return ct_err_set(err, errno, "open '/'");
-	fd = (int)syscall(SYS_openat2, rootfd, slave_path, &how, sizeof(how));
-	if (fd < 0)
-		return ct_err_set(err, errno, "open console '%s'", slave_path);
-	if (ct_rootfs_bind_console_fd("/", fd, err) < 0)
-		return ct_err_wrap(err, "console '%s'", slave_path);
 
 	return 0;
 }

@@ -15,12 +15,17 @@ struct ct_spec;
  * order, creates /dev nodes, links and linux.devices. Every destination is
  * resolved inside rootfs (never through a symlink that leaves it).
  * rootfs is the absolute host path of root.path. A relative bind source is
- * taken from the current directory (the bundle, as runc does).
+ * taken from the bundle given to ct_rootfs_set_bundle (as runc does), else
+ * from the current directory.
  * Without a mount namespace in the config, "/" propagation is left alone and
  * the mounts stay visible on the host until ct_rootfs_cleanup; the process
  * remembers it, so ct_rootfs_pivot then only chroots.
  */
 int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_err *err);
+
+/* Records the bundle directory for relative bind sources (ct_rootfs_prepare, ct_rootfs_idmap_open).
+ */
+void ct_rootfs_set_bundle(const char *bundle);
 
 /*
  * Host side, before the init is released, for a container with a user

@@ -430,6 +430,29 @@ static int test_bind_mounts(void)
 	return 0;
 }
 
+static int test_relative_bind_source(void)
+{
+	char src[600], p[600], buf[64];
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/rel\", \"source\": \"relsrc\","
+			       " \"options\": [\"bind\"]}], \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	struct ct_err err = {0};
+
+	CHECK_SPEC(spec);
+	snprintf(src, sizeof(src), "%s/relsrc", scratch);
+	snprintf(p, sizeof(p), "%s/relsrc/f", scratch);
+	CHECK(mkdir(src, 0755) == 0 && write_file(p, "bundle") == 0, "setup");
+	CHECK(chdir("/") == 0, "chdir");
+	ct_rootfs_set_bundle(scratch);
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	snprintf(p, sizeof(p), "%s/rel/f", rootfs);
+	CHECK(read_file(p, buf, sizeof(buf)) > 0 && strcmp(buf, "bundle") == 0,
+	      "relative source not taken from the bundle");
+
+	return 0;
+}
+
 static int test_bind_source_missing(void)
 {
 	cleanup_spec struct ct_spec *spec =
@@ -983,6 +1006,7 @@ int main(void)
 	run("tmpfs, proc, sysfs, devpts and mqueue mount with their options",
 	    test_filesystem_mounts);
 	run("bind mounts apply ro and create a missing file target", test_bind_mounts);
+	run("a relative bind source is taken from the bundle", test_relative_bind_source);
 	run("a missing bind source fails naming source and destination", test_bind_source_missing);
 	run("a bad filesystem option or type fails with the kernel's reason",
 	    test_bad_filesystem_option);
