@@ -45,10 +45,11 @@ int ct_state_check_id(const char *id, struct ct_err *err)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '_' || c == '+' || c == '-' || c == '.')
 			continue;
-		return ct_err_set(err, EINVAL, "invalid container id format '%.64s'", id);
+		/* The id is not echoed: it may hold control characters. */
+		return ct_err_set(err, EINVAL, "invalid container id format: want [A-Za-z0-9_+.-]");
 	}
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return ct_err_set(err, EINVAL, "invalid container id format '%s'", id);
+		return ct_err_set(err, EINVAL, "invalid container id '%s'", id);
 
 	return 0;
 }

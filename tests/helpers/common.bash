@@ -37,3 +37,69 @@ make_bundle() {
 	cp -a "$ROOTFS" "$dir/rootfs"
 	printf '%s\n' "$dir"
 }
+
+# --- nsinit lifecycle helpers -------------------------------------------------
+# nsinit with a private state root under $BATS_TEST_TMPDIR (never /run/nsinit).
+nsinit() {
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$@"
+}
+
+# ct_bundle [specgen generate args...]: a bundle at $BUNDLE with a copy of the
+# rootfs and config.json from `specgen generate`.
+ct_bundle() {
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	[[ -d $BUNDLE/rootfs ]] || make_bundle "$BUNDLE" >/dev/null
+	"$SPECGEN" generate --bundle "$BUNDLE" "$@"
+}
+
+# ct_edit JQ: edits $BUNDLE/config.json in place with a jq program.
+ct_edit() {
+	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new" &&
+		mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# A container id unique on this machine (cgroups are named after ids): ct_id [SUFFIX].
+ct_id() {
+	printf 'ct%s-%s-%s\n' "$BATS_ROOT_PID" "$BATS_TEST_NUMBER" "${1:-0}"
+}
+
+# ct_status ID: the status `nsinit state` computes.
+ct_status() {
+	nsinit state "$1" | jq -r .status
+}
+
+# ct_wait_status ID STATUS: polls up to 5 s.
+ct_wait_status() {
+	local i
+	for i in $(seq 50); do
+		[[ $(ct_status "$1" 2>/dev/null) == "$2" ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Removes every container of this test's private root (teardown).
+ct_cleanup() {
+	local d
+	for d in "$BATS_TEST_TMPDIR"/state/*/; do
+		[[ -d $d ]] || continue
+		nsinit delete --force "$(basename "$d")" >/dev/null 2>&1 || true
+	done
+}
+
+# ct_create ID [create flags...]: nsinit create of $BUNDLE with the container's
+# stdio away from bats (an init holding bats's pipe would hang `run`).
+ct_create() {
+	local id=$1
+	shift
+	nsinit create --bundle "$BUNDLE" "$@" "$id" </dev/null >"$BATS_TEST_TMPDIR/$id.out" \
+		2>"$BATS_TEST_TMPDIR/$id.err"
+}
+
+# ct_run_detached ID [run flags...]: nsinit run --detach, stdio as ct_create.
+ct_run_detached() {
+	local id=$1
+	shift
+	nsinit run --detach --bundle "$BUNDLE" "$@" "$id" </dev/null \
+		>"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err"
+}

@@ -360,6 +360,32 @@ fail:
 	_exit(127);
 }
 
+static int cmp_int(const void *x, const void *y)
+{
+	return *(const int *)x - *(const int *)y;
+}
+
+/*
+ * Closes every inherited descriptor but the kept ones and our own: close-on-exec
+ * is not enough while we wait for start, since a caller (bats, a shim) may
+ * wait for its pipe or socket to be closed.
+ */
+static void close_inherited(const struct init_args *a)
+{
+	int own[3] = {a->sock, a->fifo_fd, ct_log_fd()};
+	unsigned int from = (unsigned)a->keep_fds;
+
+	qsort(own, 3, sizeof(int), cmp_int);
+	for (int i = 0; i < 3; i++) {
+		if (own[i] < (int)from)
+			continue;
+		if ((unsigned)own[i] > from)
+			syscall(SYS_close_range, from, (unsigned)own[i] - 1, 0U);
+		from = (unsigned)own[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0U);
+}
+
 __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 {
 	struct init_ctx c = {.a = a, .fd_dir = -1};
@@ -372,6 +398,7 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	/* A flock belongs to the open file, which we share with the parent until we close our copy. */
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
+	close_inherited(a);
 	c.fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c.fd_dir < 0) {
 		ct_err_set(&err, errno, "open '/proc/self/fd'");

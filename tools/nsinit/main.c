@@ -336,13 +336,13 @@ void nsinit_hook_output(const char *path, const char *line)
 	ct_log(CT_LOG_WARN, "hook '%s': %s", path, line);
 }
 
-static void report(const struct opts *o, const struct ct_err *err)
+static void report(const struct opts *o, const struct ct_err *err, bool id_ok)
 {
 	char text[CT_ERR_MSG_MAX + 128];
 	char line[sizeof(text) + 1100];
 
 	ct_err_str(err, text, sizeof(text));
-	if (o->id && strcmp(o->command, "spec") != 0 && strcmp(o->command, "list") != 0)
+	if (id_ok && o->id && strcmp(o->command, "spec") != 0 && strcmp(o->command, "list") != 0)
 		snprintf(line, sizeof(line), "%.1030s: %s", o->id, text);
 	else
 		snprintf(line, sizeof(line), "%s", text);
@@ -365,24 +365,24 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	if (ct_log_init("nsinit", o.log_path, o.log_format, o.debug ? CT_LOG_DEBUG : CT_LOG_WARN,
 			&err) < 0) {
-		report(&o, &err);
+		report(&o, &err, true);
 		return 1;
 	}
 	if (o.systemd_cgroup) {
 		/* LIMITATION: only cgroupfs paths; --systemd-cgroup fails with "systemd cgroup driver not supported". */
 		ct_err_set(&err, ENOTSUP, "%s: systemd cgroup driver not supported", o.command);
-		report(&o, &err);
+		report(&o, &err, true);
 		return 1;
 	}
 	/* Ids are checked before any path is built from them. */
 	if (o.id && strcmp(o.command, "spec") != 0 && ct_state_check_id(o.id, &err) < 0) {
-		report(&o, &err);
+		report(&o, &err, false);
 		return 1;
 	}
 	ct_log(CT_LOG_DEBUG, "%s %s", o.command, o.id ? o.id : "");
 
 	if (dispatch(&o, &status, &err) < 0) {
-		report(&o, &err);
+		report(&o, &err, true);
 		return 1;
 	}
 	ct_log_close();

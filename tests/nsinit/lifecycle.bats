@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# nsinit: the runtime-spec lifecycle: create, start, state, kill, delete, run, list, ps.
+bats_require_minimum_version 1.5.0
+load ../helpers/common
+
+setup() {
+	requires root rootfs jq
+	C1=$(ct_id 1)
+	C2=$(ct_id 2)
+}
+
+teardown() {
+	ct_cleanup
+}
+
+@test "nsinit: create leaves the container created, with its pid in the pid file" {
+	ct_bundle -- sleep 100
+	ct_create "$C1" --pid-file "$BATS_TEST_TMPDIR/pid"
+	[[ $(ct_status "$C1") == created ]]
+	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	[[ $pid =~ ^[0-9]+$ ]]
+	# decimal without a newline, as runc writes it
+	[[ $(wc -c <"$BATS_TEST_TMPDIR/pid") -eq ${#pid} ]]
+	[[ $(nsinit state "$C1" | jq .pid) == "$pid" ]]
+	[[ -p $BATS_TEST_TMPDIR/state/$C1/exec.fifo ]]
+}
+
+@test "nsinit: start runs the process and state reports running, then stopped after kill" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	run -0 nsinit start "$C1"
+	[[ $(ct_status "$C1") == running ]]
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1/exec.fifo ]]
+	run -0 nsinit kill "$C1" KILL
+	ct_wait_status "$C1" stopped
+	run -0 nsinit delete "$C1"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: state prints the OCI state fields" {
+	ct_bundle --annotation org.example.k=v -- sleep 100
+	ct_create "$C1"
+	run -0 nsinit state "$C1"
+	[[ $(jq -r .ociVersion <<<"$output") == 1.* ]]
+	[[ $(jq -r .id <<<"$output") == "$C1" ]]
+	[[ $(jq -r .bundle <<<"$output") == "$BUNDLE" ]]
+	[[ $(jq -r '.annotations["org.example.k"]' <<<"$output") == v ]]
+}
+
+@test "nsinit: the state directory is private and written whole" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	[[ $(stat -c %a "$BATS_TEST_TMPDIR/state/$C1") == 700 ]]
+	jq -e '.init_process_start > 0 and .namespace_paths.pid != null' \
+		"$BATS_TEST_TMPDIR/state/$C1/state.json"
+}
+
+@test "nsinit: kill takes TERM, SIGTERM and 15 alike, and TERM by default" {
+	ct_bundle -- sleep 100
+	for sig in TERM SIGTERM 15 ""; do
+		id=$(ct_id "x${sig:-none}")
+		ct_create "$id"
+		nsinit start "$id"
+		# pid 1 ignores TERM without a handler, so sh traps it to show it arrived
+		run -0 nsinit kill "$id" ${sig:+"$sig"}
+		run -0 nsinit kill "$id" KILL
+		ct_wait_status "$id" stopped
+		nsinit delete "$id"
+	done
+}
+
+@test "nsinit: a signal reaches the container's process" {
+	ct_bundle -- sh -c 'trap "echo got-usr1 >/tmp/sig; exit 0" USR1; while :; do sleep 0.05; done'
+	ct_edit '.root.readonly = false'
+	ct_create "$C1"
+	nsinit start "$C1"
+	sleep 0.3
+	run -0 nsinit kill "$C1" USR1
+	ct_wait_status "$C1" stopped
+	[[ $(<"$BUNDLE/rootfs/tmp/sig") == got-usr1 ]]
+}
+
+@test "nsinit: run exits with the container's exit status" {
+	ct_bundle -- sh -c 'exit 7'
+	run -7 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: run exits 128+N when the process dies of signal N" {
+	ct_bundle -- sleep 100
+	(exec "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1" </dev/null) &
+	pid=$!
+	ct_wait_status "$C1" running
+	nsinit kill "$C1" KILL
+	run -137 wait "$pid"
+}
+
+@test "nsinit: run forwards a signal to the container in the foreground" {
+	ct_bundle -- sh -c 'trap "exit 42" TERM; while :; do sleep 0.05; done'
+	(exec "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1" </dev/null) &
+	pid=$!
+	ct_wait_status "$C1" running
+	sleep 0.3
+	kill -TERM "$pid"
+	run -42 wait "$pid"
+}
+
+@test "nsinit: run prints the process's output and passes stdin" {
+	ct_bundle -- sh -c 'read line; echo "got $line"'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1" <<<"hello"
+	assert_output "got hello"
+}
+
+@test "nsinit: run --detach returns at once and leaves the container running" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	[[ $(ct_status "$C1") == running ]]
+}
+
+@test "nsinit: run --keep leaves a stopped container to delete" {
+	ct_bundle -- true
+	run -0 nsinit run --keep --bundle "$BUNDLE" "$C1"
+	[[ $(ct_status "$C1") == stopped ]]
+	run -0 nsinit delete "$C1"
+}
+
+@test "nsinit: run --pid-file writes the init's pid" {
+	ct_bundle -- sh -c 'echo $$'
+	run -0 nsinit run --pid-file "$BATS_TEST_TMPDIR/pid" --bundle "$BUNDLE" "$C1"
+	assert_output 1
+	[[ $(<"$BATS_TEST_TMPDIR/pid") =~ ^[0-9]+$ ]]
+}
+
+@test "nsinit: a duplicate id is refused and the first container is untouched" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: container with id exists: File exists"
+	[[ $(ct_status "$C1") == created ]]
+}
+
+@test "nsinit: unsafe ids are refused before any path is built" {
+	ct_bundle -- true
+	for id in "../evil" "a/b" "." ".." "" "a b" $'a\nb' "$(printf 'x%.0s' $(seq 1025))"; do
+		run -1 nsinit create --bundle "$BUNDLE" "$id"
+		[[ ${lines[0]} == *"invalid container id"* || ${lines[0]} == *"cannot be empty"* ]]
+	done
+	[[ ! -e $BATS_TEST_TMPDIR/evil ]]
+	run ls "$BATS_TEST_TMPDIR/state"
+	assert_output ""
+}
+
+@test "nsinit: start of a running container fails" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	nsinit start "$C1"
+	run -1 nsinit start "$C1"
+	assert_output "nsinit: $C1: start: cannot start an already running container"
+}
+
+@test "nsinit: start of a stopped container fails" {
+	ct_bundle -- true
+	nsinit run --keep --bundle "$BUNDLE" "$C1"
+	run -1 nsinit start "$C1"
+	assert_output "nsinit: $C1: start: cannot start a container that has stopped"
+}
+
+@test "nsinit: delete of a running container fails without --force" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	run -1 nsinit delete "$C1"
+	assert_output "nsinit: $C1: delete: cannot delete container that is not stopped: running"
+	[[ $(ct_status "$C1") == running ]]
+}
+
+@test "nsinit: delete --force kills a running container and removes it" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	pid=$(nsinit state "$C1" | jq .pid)
+	run -0 nsinit delete --force "$C1"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+	# gone, or a zombie its reaper has not collected yet
+	[[ ! -e /proc/$pid ]] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat"
+}
+
+@test "nsinit: delete --force of a container that does not exist exits 0" {
+	run -0 nsinit delete --force nosuch
+	assert_output ""
+}
+
+@test "nsinit: delete of a container that does not exist fails" {
+	run -1 nsinit delete nosuch
+	assert_output "nsinit: nosuch: delete: container does not exist: No such file or directory"
+}
+
+@test "nsinit: kill of a stopped container fails with container not running" {
+	ct_bundle -- true
+	nsinit run --keep --bundle "$BUNDLE" "$C1"
+	run -1 nsinit kill "$C1" KILL
+	assert_output "nsinit: $C1: kill: container not running"
+}
+
+@test "nsinit: a config without process is created but not started" {
+	ct_bundle
+	ct_edit 'del(.process)'
+	ct_create "$C1"
+	[[ $(ct_status "$C1") == created ]]
+	run -1 nsinit start "$C1"
+	assert_output "nsinit: $C1: start: cannot start a container without process: Invalid argument"
+	run -0 nsinit delete --force "$C1"
+}
+
+@test "nsinit: --config - reads the config from stdin" {
+	ct_bundle
+	rm "$BUNDLE/config.json"
+	run -0 nsinit run --bundle "$BUNDLE" --config - "$C1" < <("$SPECGEN" generate -- echo from-stdin)
+	assert_output "from-stdin"
+}
+
+@test "nsinit: specgen generate piped into run --config - works" {
+	ct_bundle
+	export C1 BUNDLE
+	run -0 bash -c '"$SPECGEN" generate --hostname piped -- hostname |
+		"$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" --config - "$C1"'
+	assert_output "piped"
+}
+
+@test "nsinit: list shows containers as a table, as JSON and quietly" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	ct_run_detached "$C2"
+	run -0 nsinit list
+	assert_line --index 0 --regexp '^ID +PID +STATUS +BUNDLE +CREATED +OWNER$'
+	assert_line --regexp "^$C1 +[0-9]+ +created "
+	assert_line --regexp "^$C2 +[0-9]+ +running "
+	run -0 nsinit list --format json
+	[[ $(jq -r '[.[] | .id + "=" + .status] | join(",")' <<<"$output") == "$C1=created,$C2=running" ]]
+	run -0 nsinit list -q
+	assert_output "$C1"$'\n'"$C2"
+}
+
+@test "nsinit: list of an empty root prints only the header" {
+	run -0 nsinit list
+	assert_output --regexp '^ID +PID +STATUS'
+	run -0 nsinit list --format json
+	assert_output "[]"
+}
+
+@test "nsinit: ps --format json lists the host pids of the container's processes" {
+	ct_bundle -- sh -c 'sleep 100 & sleep 100'
+	ct_run_detached "$C1"
+	init=$(nsinit state "$C1" | jq .pid)
+	sleep 0.3
+	run -0 nsinit ps --format json "$C1"
+	[[ $(jq length <<<"$output") -eq 2 ]]
+	jq -e --argjson p "$init" 'index($p) != null' <<<"$output"
+	for p in $(jq '.[]' <<<"$output"); do
+		[[ $(readlink "/proc/$p/ns/pid") == "$(readlink "/proc/$init/ns/pid")" ]]
+	done
+	run -0 nsinit ps "$C1"
+	assert_line --index 0 --regexp '^PID +CMD$'
+	assert_line --regexp "^$init +sh$"
+}
