@@ -25,6 +25,7 @@ enum opt_kind {
 	OPT_PROPAGATION,
 	OPT_IDMAP,
 	OPT_RIDMAP,
+	OPT_TMPCOPYUP,
 };
 
 struct opt_def {
@@ -98,6 +99,7 @@ static const struct opt_def opt_table[] = {
 	{"rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
 	{"idmap", OPT_IDMAP, 0},
 	{"ridmap", OPT_RIDMAP, 0},
+	{"tmpcopyup", OPT_TMPCOPYUP, 0},
 };
 
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -211,6 +213,9 @@ static void apply_opt(const struct opt_def *def, struct ct_mount_opts *o)
 		break;
 	case OPT_RIDMAP:
 		o->want_ridmap = true;
+		break;
+	case OPT_TMPCOPYUP:
+		o->want_copyup = true;
 		break;
 	}
 }

@@ -28,6 +28,7 @@ struct ct_mount_opts {
 	bool is_remount;
 	bool want_idmap;
 	bool want_ridmap;
+	bool want_copyup; /* "tmpcopyup": a tmpfs starts as a copy of what it covers */
 	bool propagation_rec;
 	unsigned long propagation;
 	unsigned long sb_flags; /* MS_SYNCHRONOUS, MS_DIRSYNC, MS_MANDLOCK, MS_LAZYTIME */

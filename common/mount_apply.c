@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/err.h"
 #include "common/mount.h"
+#include "common/mount_copyup.h"
 #include "common/pathres.h"
 #include "common/spec.h"
 
@@ -115,6 +116,23 @@ static int config_sb_flags(int fsfd, const struct ct_mount_opts *opts, struct ct
 	return 0;
 }
 
+static int copy_up(int target_fd, int mnt, const struct ct_mount_opts *opts, struct ct_err *err)
+{
+	cleanup_close int covered = openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int root = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	if (covered < 0 || root < 0)
+		return ct_err_set(err, errno, "tmpcopyup: open directories");
+	if (ct_mount_copyup(covered, root, err) < 0)
+		return -1;
+	if ((opts->attr_set & MOUNT_ATTR_RDONLY) &&
+	    mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return ct_err_set(err, errno, "set mount attributes");
+
+	return 0;
+}
+
 static int attach(int mnt_fd, int target_fd, struct ct_err *err)
 {
 	if (move_mount(mnt_fd, "", target_fd, "",
@@ -145,9 +163,14 @@ int ct_mount_fs_onto(int target_fd, const char *type, const char *source,
 		return -1;
 	}
 
-	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned int)(opts->attr_set & FSMOUNT_ATTRS));
+	/* A copy-up writes first; read-only comes after it. */
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC,
+		      (unsigned int)(opts->attr_set & FSMOUNT_ATTRS &
+				     ~(opts->want_copyup ? MOUNT_ATTR_RDONLY : 0)));
 	if (mnt < 0)
 		return ct_err_set(err, errno, "fsmount '%s'", type);
+	if (opts->want_copyup && copy_up(target_fd, mnt, opts, err) < 0)
+		return -1;
 	if ((opts->rec_set | opts->rec_clr) != 0) {
 		struct mount_attr attr = {.attr_set = opts->rec_set, .attr_clr = opts->rec_clr};
 

@@ -368,6 +368,8 @@ static int mount_fs(int rootfd, const struct ct_mount *m, const struct ct_mount_
 		return -1;
 	if (is_type(m, "devpts") && devpts_opts(o, &eff, &data, err) < 0)
 		return -1;
+	if (o->want_copyup && !is_type(m, "tmpfs"))
+		return ct_err_set(err, EINVAL, "option 'tmpcopyup' needs a tmpfs");
 	if (ct_mount_fs_onto(target, m->type, m->source, &eff, NULL, err) == 0)
 		return 0;
 	if (!fallback || err->errnum != EPERM)

@@ -280,3 +280,15 @@ ct_mountinfo() {
 	assert_line --index 0 "$((n_opts + 2))"
 	assert_line --index 1 --regexp '^ro,nosuid'
 }
+
+@test "nsinit: tmpcopyup starts a tmpfs with a copy of the directory it covers" {
+	mkdir -p "$BUNDLE/rootfs/srv/sub"
+	echo seed >"$BUNDLE/rootfs/srv/sub/file"
+	add_mount '{"destination": "/srv", "type": "tmpfs", "options": ["tmpcopyup"]}'
+	ct_sh 'cat /srv/sub/file; echo changed >/srv/sub/file; awk '\''$5 == "/srv" { print $(NF-2) }'\'' /proc/self/mountinfo'
+	assert_success
+	assert_line --index 0 "seed"
+	assert_line --index 1 "tmpfs"
+	# The image's own file is untouched: the writes went to the copy.
+	[[ $(cat "$BUNDLE/rootfs/srv/sub/file") == seed ]]
+}

@@ -205,6 +205,18 @@ static int count_mounts_below(const char *top)
 	return count;
 }
 
+static bool dir_is_empty(const char *path)
+{
+	cleanup_closedir DIR *d = opendir(path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			return false;
+
+	return d != NULL;
+}
+
 static const char *const image_dirs[] = {"bin", "etc", "dev", "proc", "sys", "tmp", NULL};
 
 /* The child's world: a private copy of the mount table, so nothing mounted here outlives it. */
@@ -393,6 +405,50 @@ static int test_filesystem_mounts(void)
 	CHECK(mount_at(p, NULL, mo, NULL) && has_opt(mo, "noexec"), "/run not noexec: %s", mo);
 	snprintf(p, sizeof(p), "%s/deep/a/b", rootfs);
 	CHECK(mount_at(p, ty, NULL, NULL) && strcmp(ty, "tmpfs") == 0, "deep/a/b not created");
+
+	return 0;
+}
+
+static int test_tmpcopyup(void)
+{
+	char p[600], buf[64];
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/etc\", \"type\": \"tmpfs\","
+			       " \"options\": [\"tmpcopyup\", \"ro\"]}], \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	cleanup_spec struct ct_spec *bad =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/sys\", \"type\": \"sysfs\","
+			       " \"options\": [\"tmpcopyup\"]}], \"linux\": {" MNT_NS "}}",
+			  rootfs);
+	struct ct_err err = {0};
+	struct stat st;
+	ssize_t n;
+
+	CHECK_SPEC(spec && bad);
+	snprintf(p, sizeof(p), "%s/etc/conf", rootfs);
+	CHECK(write_file(p, "setting") == 0 && chmod(p, 0640) == 0 && chown(p, 12, 34) == 0,
+	      "setup");
+	snprintf(p, sizeof(p), "%s/etc/sub", rootfs);
+	CHECK(mkdir(p, 0700) == 0, "setup");
+	snprintf(p, sizeof(p), "%s/etc/sub/link", rootfs);
+	CHECK(symlink(host, p) == 0, "setup");
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+
+	snprintf(p, sizeof(p), "%s/etc", rootfs);
+	CHECK(mount_at(p, NULL, NULL, NULL), "/etc is no mount");
+	snprintf(p, sizeof(p), "%s/etc/conf", rootfs);
+	CHECK(read_file(p, buf, sizeof(buf)) > 0 && strcmp(buf, "setting") == 0, "file not copied");
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640 && st.st_uid == 12 &&
+		      st.st_gid == 34,
+	      "mode %o owner %u:%u", st.st_mode & 07777, st.st_uid, st.st_gid);
+	CHECK(write_file(p, "x") < 0 && errno == EROFS, "ro not applied after the copy");
+	snprintf(p, sizeof(p), "%s/etc/sub/link", rootfs);
+	n = readlink(p, buf, sizeof(buf) - 1);
+	CHECK(n > 0 && (buf[n] = '\0', strcmp(buf, host) == 0), "link not copied as a link");
+	CHECK(dir_is_empty(host), "the copy followed a link to the host");
+	CHECK(ct_rootfs_prepare(bad, rootfs, &err) < 0 && err.errnum == EINVAL &&
+		      strstr(err.msg, "tmpcopyup"),
+	      "tmpcopyup on sysfs: '%s'", err.msg);
 
 	return 0;
 }
@@ -641,18 +697,6 @@ static int test_no_pivot(void)
 	      "not chrooted into the rootfs");
 
 	return 0;
-}
-
-static bool dir_is_empty(const char *path)
-{
-	cleanup_closedir DIR *d = opendir(path);
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			return false;
-
-	return d != NULL;
 }
 
 /* CVE-2021-30465 class: symlinks in the image aimed at the host must stay inside the rootfs. */
@@ -1005,6 +1049,8 @@ int main(void)
 	    test_option_table);
 	run("tmpfs, proc, sysfs, devpts and mqueue mount with their options",
 	    test_filesystem_mounts);
+	run("tmpcopyup fills a tmpfs with a copy of what it covers, links as links",
+	    test_tmpcopyup);
 	run("bind mounts apply ro and create a missing file target", test_bind_mounts);
 	run("a relative bind source is taken from the bundle", test_relative_bind_source);
 	run("a missing bind source fails naming source and destination", test_bind_source_missing);
