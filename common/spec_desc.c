@@ -60,6 +60,15 @@ static void nomem(struct ct_diags *diags, const struct ct_path *path)
 	free(ptr);
 }
 
+static void missing(struct ct_diags *diags, const struct ct_path *path, const char *key)
+{
+	char *ptr = ct_path_render(path);
+
+	ct_diags_add(diags, CT_DIAG_ERROR, ptr ? ptr : "", NULL, NULL, NULL,
+		     "missing required key '%s'", key);
+	free(ptr);
+}
+
 struct range {
 	const char *expected;
 	json_int_t min;
@@ -416,6 +425,8 @@ void ct_desc_read(const struct ct_desc *d, void *base, const json_t *obj,
 
 		if (v)
 			read_field(f, base, v, &fp, diags);
+		else if (f->flags & CT_F_MUST)
+			missing(diags, path, f->key);
 	}
 }
 

@@ -39,6 +39,8 @@ enum ct_fkind {
  */
 #define CT_F_REQ 0x1u
 #define CT_F_NEW 0x2u
+/* The model has no way to say "absent" (a namespace's type): absence is an error finding. */
+#define CT_F_MUST 0x4u
 
 #define CT_NO_OFF SIZE_MAX
 

@@ -6,7 +6,8 @@
 #include "common/spec_desc.h"
 
 static const struct ct_field namespace_fields[] = {
-	CT_VAL("type", CT_K_NSTYPE, struct ct_namespace, type, enum ct_ns_type, CT_F_REQ),
+	CT_VAL("type", CT_K_NSTYPE, struct ct_namespace, type, enum ct_ns_type,
+	       CT_F_REQ | CT_F_MUST),
 	CT_STR("path", struct ct_namespace, path),
 };
 static const struct ct_desc namespace_desc = CT_DESC(struct ct_namespace, namespace_fields);

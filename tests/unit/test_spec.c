@@ -596,6 +596,8 @@ static void test_bad_values(void)
 	expect_finding("{\"mounts\": [{\"destination\": \"/a\", \"type\": \"x\"}, \"/b\","
 		       " {\"destination\": \"/c\", \"source\": \"y\"}]}",
 		       "/mounts/1", "a string between two mounts (found by the fuzzer as a leak)");
+	expect_finding("{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"path\": \"/x\"}]}}",
+		       "/linux/namespaces/1", "a namespace without a type (not read as pid)");
 	expect_finding("{\"linux\": {\"namespaces\": [{\"type\": \"net\"}]}}",
 		       "/linux/namespaces/0/type", "an unknown namespace type");
 	expect_finding("{\"annotations\": {\"a/b\": 1}}", "/annotations/a~1b",
