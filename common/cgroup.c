@@ -279,31 +279,29 @@ void ct_cgroup_free(struct ct_cgroup *cg)
 	free(cg);
 }
 
-static void cgroup_freep(struct ct_cgroup **cg)
-{
-	ct_cgroup_free(*cg);
-}
-
-#define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))
-
-static int add_dir(struct ct_cgroup *cg, const char *ctrls, const char *path, bool is_v2,
-		   struct ct_err *err)
+/* Appends a directory; returns it, or NULL (ENOMEM in err). */
+static struct cg_dir *add_dir(struct ct_cgroup *cg, const char *ctrls, const char *path, bool is_v2,
+			      struct ct_err *err)
 {
 	struct cg_dir *grown = realloc(cg->dirs, (cg->n + 1) * sizeof(*grown));
+	struct cg_dir *d;
 
-	if (!grown)
-		return ct_err_set(err, ENOMEM, "add cgroup '%s'", path);
+	if (!grown) {
+		ct_err_set(err, ENOMEM, "add cgroup '%s'", path);
+		return NULL;
+	}
 	cg->dirs = grown;
-	grown[cg->n] =
-		(struct cg_dir){.ctrls = strdup(ctrls), .path = strdup(path), .is_v2 = is_v2};
-	if (!grown[cg->n].ctrls || !grown[cg->n].path) {
-		free(grown[cg->n].ctrls);
-		free(grown[cg->n].path);
-		return ct_err_set(err, ENOMEM, "add cgroup '%s'", path);
+	d = &grown[cg->n];
+	*d = (struct cg_dir){.ctrls = strdup(ctrls), .path = strdup(path), .is_v2 = is_v2};
+	if (!d->ctrls || !d->path) {
+		free(d->ctrls);
+		free(d->path);
+		ct_err_set(err, ENOMEM, "add cgroup '%s'", path);
+		return NULL;
 	}
 	cg->n++;
 
-	return 0;
+	return d;
 }
 
 /* ---- where the hierarchies are and where we are in them ---- */
@@ -338,13 +336,12 @@ static int find_mount(const char *ctrls, struct cg_mount *ret, struct ct_err *er
 			if (strcmp(fstype, "cgroup2") != 0)
 				continue;
 		} else {
-			cleanup_free char *want = strdup(ctrls);
+			char want[512];
 			char *save = NULL;
 
-			if (!want)
-				return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
 			if (strcmp(fstype, "cgroup") != 0)
 				continue;
+			snprintf(want, sizeof(want), "%s", ctrls);
 			for (char *c = strtok_r(want, ",", &save); c;
 			     c = strtok_r(NULL, ",", &save))
 				if (!list_has(opts, c, ','))
@@ -430,7 +427,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
 	while (getline(&line, &cap, f) > 0) {
 		char *ctrls, *own, *nl = strchr(line, '\n');
-		struct cg_mount m;
+		struct cg_mount m = {.is_v2 = false};
 		char path[PATH_MAX];
 
 		if (nl)
@@ -454,7 +451,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 		}
 		if (build_path(&m, own, cg_path, path, sizeof(path), err) < 0)
 			return -1;
-		if (add_dir(cg, ctrls, path, m.is_v2, err) < 0)
+		if (!add_dir(cg, ctrls, path, m.is_v2, err))
 			return -1;
 	}
 	if (cg->n == 0)
@@ -562,7 +559,7 @@ static void enable_controllers(const struct cg_dir *d, int levels)
 
 static int rmdir_retry(const char *dir, struct ct_err *err)
 {
-	struct timespec ts = {0, 5 * 1000 * 1000};
+	struct timespec ts = {0, 5L * 1000 * 1000};
 
 	/* The kernel frees a cgroup only after its last task is reaped: EBUSY for a moment. */
 	for (int i = 0; i < 60; i++) {
@@ -571,7 +568,7 @@ static int rmdir_retry(const char *dir, struct ct_err *err)
 		if (errno != EBUSY)
 			break;
 		nanosleep(&ts, NULL);
-		if (ts.tv_nsec < 100 * 1000 * 1000)
+		if (ts.tv_nsec < 100L * 1000 * 1000)
 			ts.tv_nsec *= 2;
 	}
 
@@ -640,7 +637,7 @@ static int check_empty(const struct cg_dir *d, struct ct_err *err)
 
 	if (cg_read(d->path, "cgroup.procs", &procs, err) < 0)
 		return -1;
-	if (procs[0])
+	if (procs && procs[0])
 		return ct_err_set(err, EEXIST, "cgroup '%s' already has processes", d->path);
 
 	return 0;
@@ -666,17 +663,22 @@ static int create_dirs(struct ct_cgroup *cg, const char *cg_path, struct ct_err 
 
 struct ct_cgroup *ct_cgroup_create(const struct ct_cgroup_config *cfg, struct ct_err *err)
 {
-	cleanup_cgroup struct ct_cgroup *cg = calloc(1, sizeof(*cg));
 	const char *cg_path = cfg->cgroups_path ? cfg->cgroups_path : cfg->id;
+	struct ct_cgroup *cg;
 
+	if (!cg_path) {
+		ct_err_set(err, EINVAL, "no container id for the cgroup");
+		return NULL;
+	}
+	if (check_rel_path(cg_path, err) < 0)
+		return NULL;
+	cg = calloc(1, sizeof(*cg));
 	if (!cg) {
 		ct_err_set(err, ENOMEM, "allocate cgroup");
 		return NULL;
 	}
-	if (!cg_path || check_rel_path(cg_path, err) < 0)
-		goto fail_early;
 	if (ct_cgroup_detect(&cg->mode, err) < 0 || locate(cg, cg_path, err) < 0)
-		goto fail_early;
+		goto fail_free;
 	if (create_dirs(cg, cg_path, err) < 0)
 		goto fail_undo;
 	if (cfg->resources && cg_apply_resources(cg, cfg->resources, false, err) < 0)
@@ -685,13 +687,12 @@ struct ct_cgroup *ct_cgroup_create(const struct ct_cgroup_config *cfg, struct ct
 	    cg_apply_devices(cg, cfg->resources, cfg->devices, cfg->n_devices, err) < 0)
 		goto fail_undo;
 
-	return steal_ptr(&cg);
+	return cg;
 
 fail_undo:
 	undo_create(cg);
-fail_early:
-	if (!cg_path)
-		ct_err_set(err, EINVAL, "no container id for the cgroup");
+fail_free:
+	ct_cgroup_free(cg);
 	return NULL;
 }
 
@@ -784,7 +785,7 @@ static bool is_cgroup_path(const char *path)
 
 struct ct_cgroup *ct_cgroup_from_json(const json_t *obj, struct ct_err *err)
 {
-	cleanup_cgroup struct ct_cgroup *cg = calloc(1, sizeof(*cg));
+	struct ct_cgroup *cg = calloc(1, sizeof(*cg));
 	const char *mode = NULL;
 	json_t *dirs = NULL, *d;
 	size_t i;
@@ -796,23 +797,29 @@ struct ct_cgroup *ct_cgroup_from_json(const json_t *obj, struct ct_err *err)
 	if (json_unpack((json_t *)obj, "{s:s, s:o}", "mode", &mode, "dirs", &dirs) < 0 ||
 	    !json_is_array(dirs) || mode_from_name(mode, &cg->mode) < 0) {
 		ct_err_set(err, EINVAL, "read cgroup state: not a cgroup object");
-		return NULL;
+		goto fail;
 	}
 	json_array_foreach(dirs, i, d)
 	{
 		const char *ctrls, *path;
 		int created = 0, is_v2 = 0;
+		struct cg_dir *dir;
 
 		if (json_unpack(d, "{s:s, s:s, s:i, s:b}", "controllers", &ctrls, "path", &path,
 				"created", &created, "v2", &is_v2) < 0 ||
 		    !is_cgroup_path(path) || created < 0 || created > 64) {
 			ct_err_set(err, EINVAL, "read cgroup state: bad entry %zu", i);
-			return NULL;
+			goto fail;
 		}
-		if (add_dir(cg, ctrls, path, is_v2, err) < 0)
-			return NULL;
-		cg->dirs[cg->n - 1].created = created;
+		dir = add_dir(cg, ctrls, path, is_v2, err);
+		if (!dir)
+			goto fail;
+		dir->created = created;
 	}
 
-	return steal_ptr(&cg);
+	return cg;
+
+fail:
+	ct_cgroup_free(cg);
+	return NULL;
 }

@@ -16,12 +16,18 @@
 #include "common/spec.h"
 
 struct dev_rule {
-	bool allow;
-	char type;	 /* 'a', 'c', 'b' */
 	int64_t major;	 /* -1: any */
 	int64_t minor;	 /* -1: any */
 	unsigned access; /* BPF_DEVCG_ACC_* bits */
+	char type;	 /* 'a', 'c', 'b' */
+	bool allow;
 };
+
+#define RULE_INIT(is_allow, t, maj, min, acc)                                                      \
+	{                                                                                          \
+		.allow = (is_allow), .type = (t), .major = (maj), .minor = (min), .access = (acc)  \
+	}
+#define RULE(...) ((struct dev_rule)RULE_INIT(__VA_ARGS__))
 
 #define ACC_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
 
@@ -31,16 +37,16 @@ struct dev_rule {
  * and the usual character devices, terminals included.
  */
 static const struct dev_rule default_rules[] = {
-	{true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD},
-	{true, 'b', -1, -1, BPF_DEVCG_ACC_MKNOD},
-	{true, 'c', 1, 3, ACC_ALL},    /* /dev/null */
-	{true, 'c', 1, 5, ACC_ALL},    /* /dev/zero */
-	{true, 'c', 1, 7, ACC_ALL},    /* /dev/full */
-	{true, 'c', 1, 8, ACC_ALL},    /* /dev/random */
-	{true, 'c', 1, 9, ACC_ALL},    /* /dev/urandom */
-	{true, 'c', 5, 0, ACC_ALL},    /* /dev/tty */
-	{true, 'c', 5, 2, ACC_ALL},    /* /dev/ptmx */
-	{true, 'c', 136, -1, ACC_ALL}, /* /dev/pts/N */
+	RULE_INIT(true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD),
+	RULE_INIT(true, 'b', -1, -1, BPF_DEVCG_ACC_MKNOD),
+	RULE_INIT(true, 'c', 1, 3, ACC_ALL),	/* /dev/null */
+	RULE_INIT(true, 'c', 1, 5, ACC_ALL),	/* /dev/zero */
+	RULE_INIT(true, 'c', 1, 7, ACC_ALL),	/* /dev/full */
+	RULE_INIT(true, 'c', 1, 8, ACC_ALL),	/* /dev/random */
+	RULE_INIT(true, 'c', 1, 9, ACC_ALL),	/* /dev/urandom */
+	RULE_INIT(true, 'c', 5, 0, ACC_ALL),	/* /dev/tty */
+	RULE_INIT(true, 'c', 5, 2, ACC_ALL),	/* /dev/ptmx */
+	RULE_INIT(true, 'c', 136, -1, ACC_ALL), /* /dev/pts/N */
 };
 
 struct rule_list {
@@ -88,7 +94,7 @@ static int user_rule(const struct ct_device_cgroup *d, struct dev_rule *ret, str
 {
 	const char *type = d->type ? d->type : "a";
 
-	if (strcmp(type, "a") && strcmp(type, "c") && strcmp(type, "b"))
+	if (strcmp(type, "a") != 0 && strcmp(type, "c") != 0 && strcmp(type, "b") != 0)
 		return ct_err_set(err, EINVAL, "device rule type '%s' is not one of a, c, b", type);
 	*ret = (struct dev_rule){
 		.allow = d->allow,
@@ -112,7 +118,7 @@ static int user_rule(const struct ct_device_cgroup *d, struct dev_rule *ret, str
 static int build_rules(const struct ct_resources *res, const struct ct_device *devs, size_t n_devs,
 		       struct rule_list *l, struct ct_err *err)
 {
-	if (push_rule(l, (struct dev_rule){false, 'a', -1, -1, ACC_ALL}, err) < 0)
+	if (push_rule(l, RULE(false, 'a', -1, -1, ACC_ALL), err) < 0)
 		return -1;
 	for (size_t i = 0; res && i < res->n_devices; i++) {
 		struct dev_rule r;
@@ -124,14 +130,12 @@ static int build_rules(const struct ct_resources *res, const struct ct_device *d
 		if (push_rule(l, default_rules[i], err) < 0)
 			return -1;
 	for (size_t i = 0; i < n_devs; i++) {
-		char type = devs[i].type ? devs[i].type[0] : 'c';
+		const char *type = devs[i].type ? devs[i].type : "c";
+		char kind = strcmp(type, "b") == 0 ? 'b' : 'c';
 
-		if (type == 'p')
+		if (strcmp(type, "p") == 0)
 			continue; /* a fifo is not a device to the cgroup */
-		if (push_rule(l,
-			      (struct dev_rule){true, type == 'b' ? 'b' : 'c', devs[i].major,
-						devs[i].minor, ACC_ALL},
-			      err) < 0)
+		if (push_rule(l, RULE(true, kind, devs[i].major, devs[i].minor, ACC_ALL), err) < 0)
 			return -1;
 	}
 
@@ -263,7 +267,8 @@ static const char *verifier_reason(char *log, size_t size)
 	char *last = log;
 
 	log[size - 1] = '\0';
-	for (char *nl; (nl = strchr(last, '\n')) && nl[1] && strncmp(nl + 1, "processed ", 10);)
+	for (char *nl;
+	     (nl = strchr(last, '\n')) && nl[1] && strncmp(nl + 1, "processed ", 10) != 0;)
 		last = nl + 1;
 	last[strcspn(last, "\n")] = '\0';
 

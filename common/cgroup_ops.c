@@ -189,15 +189,16 @@ int ct_cgroup_pids(const struct ct_cgroup *cg, pid_t **ret_pids, size_t *ret_n, 
 static int wait_empty(const struct ct_cgroup *cg, bool signal_each, struct ct_err *err)
 {
 	for (int i = 0; i < 200; i++) {
-		cleanup_free pid_t *pids = NULL;
-		size_t n;
+		pid_t *pids = NULL;
+		size_t n = 0;
 
 		if (ct_cgroup_pids(cg, &pids, &n, err) < 0)
 			return -1;
-		if (n == 0)
-			return 0;
 		for (size_t k = 0; signal_each && k < n; k++)
 			kill(pids[k], SIGKILL);
+		free(pids);
+		if (n == 0)
+			return 0;
 		sleep_ms(10);
 	}
 

@@ -174,7 +174,7 @@ static int memory_v2(const struct cg_dir *d, const struct ct_memory *m, struct c
 			return -1;
 	}
 	if (m->has_swap) {
-		int64_t swap;
+		int64_t swap = 0;
 
 		if (ct_cgroup_swap_to_v2(m->swap, m->limit, m->has_limit, &swap, err) < 0)
 			return -1;
@@ -426,7 +426,8 @@ static int check_page_size(const char *size, struct ct_err *err)
 	while (size[i] >= '0' && size[i] <= '9')
 		i++;
 	if (i == 0 || i > 8 ||
-	    (strcmp(size + i, "KB") && strcmp(size + i, "MB") && strcmp(size + i, "GB")))
+	    (strcmp(size + i, "KB") != 0 && strcmp(size + i, "MB") != 0 &&
+	     strcmp(size + i, "GB") != 0))
 		return ct_err_set(err, EINVAL, "set hugepage limit: bad page size '%s'", size);
 
 	return 0;

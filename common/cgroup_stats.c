@@ -176,9 +176,14 @@ static json_t *pids_stats(const struct ct_cgroup *cg)
 
 static void blkio_entry(json_t *arr, const char *majmin, const char *op, uint64_t value)
 {
-	unsigned major = 0, minor = 0;
+	char *end;
+	unsigned long major = strtoul(majmin, &end, 10);
+	unsigned long minor;
 
-	if (sscanf(majmin, "%u:%u", &major, &minor) != 2)
+	if (*end != ':')
+		return;
+	minor = strtoul(end + 1, &end, 10);
+	if (*end)
 		return;
 	json_array_append_new(arr, json_pack("{s:i, s:i, s:s, s:I}", "major", (int)major, "minor",
 					     (int)minor, "op", op, "value",
@@ -196,11 +201,13 @@ static json_t *blkio_v1_list(const char *dir, const char *file)
 	if (cg_read(dir, file, &buf, &ignored) < 0)
 		return arr;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char majmin[32], op[16];
-		unsigned long long v;
+		char *fsave = NULL;
+		char *majmin = strtok_r(line, " ", &fsave);
+		char *op = majmin ? strtok_r(NULL, " ", &fsave) : NULL;
+		char *num = op ? strtok_r(NULL, " ", &fsave) : NULL;
 
-		if (sscanf(line, "%31s %15s %llu", majmin, op, &v) == 3)
-			blkio_entry(arr, majmin, op, v);
+		if (num)
+			blkio_entry(arr, majmin, op, strtoull(num, NULL, 10));
 	}
 
 	return arr;
@@ -220,7 +227,7 @@ static void blkio_v2_lists(const char *dir, json_t *bytes, json_t *ios)
 		unsigned long long rb = 0, wb = 0, rio = 0, wio = 0;
 		const char *p;
 
-		if (sscanf(line, "%31s", majmin) != 1)
+		if (snprintf(majmin, sizeof(majmin), "%.*s", (int)strcspn(line, " "), line) <= 0)
 			continue;
 		if ((p = strstr(line, "rbytes=")))
 			rb = strtoull(p + 7, NULL, 10);
@@ -264,8 +271,8 @@ static void page_size_name(const char *dirent_name, char *out, size_t size)
 {
 	unsigned long kb = strtoul(dirent_name + strlen("hugepages-"), NULL, 10);
 
-	if (kb >= 1024 * 1024 && kb % (1024 * 1024) == 0)
-		snprintf(out, size, "%luGB", kb / (1024 * 1024));
+	if (kb >= 1024UL * 1024 && kb % (1024UL * 1024) == 0)
+		snprintf(out, size, "%luGB", kb / (1024UL * 1024));
 	else if (kb >= 1024 && kb % 1024 == 0)
 		snprintf(out, size, "%luMB", kb / 1024);
 	else

@@ -376,6 +376,18 @@ static bool find_disk(char *buf, size_t size)
 	return false;
 }
 
+static bool parse_majmin(const char *text, unsigned *ret_major, unsigned *ret_minor)
+{
+	char *end;
+	unsigned long major = strtoul(text, &end, 10);
+
+	if (end == text || *end != ':')
+		return false;
+	*ret_major = (unsigned)major;
+	*ret_minor = (unsigned)strtoul(end + 1, &end, 10);
+	return *end == '\0';
+}
+
 static void test_blkio_throttle(void)
 {
 	char disk[32], want[128];
@@ -386,7 +398,7 @@ static void test_blkio_throttle(void)
 	struct ct_err err = {0};
 	struct ct_cgroup *cg;
 
-	if (!find_disk(disk, sizeof(disk)) || sscanf(disk, "%u:%u", &major, &minor) != 2) {
+	if (!find_disk(disk, sizeof(disk)) || !parse_majmin(disk, &major, &minor)) {
 		printf("ok %d - # SKIP no disk for block IO throttling\n", ++tap_count);
 		return;
 	}
@@ -681,7 +693,7 @@ static void test_freezer(void)
 	struct ct_cgroup *cg = make("freeze", NULL, false, &err);
 	volatile uint64_t *counter =
 		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct timespec tick = {0, 100 * 1000 * 1000};
+	struct timespec tick = {0, 100L * 1000 * 1000};
 	uint64_t before, after;
 	bool frozen = false, ok;
 	pid_t pid;
@@ -772,7 +784,7 @@ static void test_stats(void)
 	struct ct_resources res = {.has_pids_limit = true, .pids_limit = 20};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("stats", &res, false, &err);
-	struct timespec settle = {0, 100 * 1000 * 1000};
+	struct timespec settle = {0, 100L * 1000 * 1000};
 	json_t *st;
 	pid_t pid;
 	bool ok;
@@ -808,7 +820,7 @@ static void test_check_before_update(void)
 	struct ct_resources upd = {.memory = &mem};
 	struct ct_err err = {0};
 	struct ct_cgroup *cg = make("cbu", NULL, false, &err);
-	struct timespec settle = {0, 100 * 1000 * 1000};
+	struct timespec settle = {0, 100L * 1000 * 1000};
 	pid_t pid;
 	bool ok;
 

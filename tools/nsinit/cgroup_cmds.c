@@ -137,7 +137,7 @@ static int parse_bytes(const char *text, int64_t *ret)
 		end++;
 	if (*end || (v < 0 && (v != -1 || shift)) || (shift && v > (LLONG_MAX >> shift)))
 		return -1;
-	*ret = v << shift;
+	*ret = shift ? v * (1LL << shift) : v;
 
 	return 0;
 }
