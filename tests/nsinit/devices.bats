@@ -7,31 +7,24 @@ load ../helpers/common
 
 setup() {
 	requires root rootfs jq
-	CT_STATE=$BATS_TEST_TMPDIR/state
-	CT_ID=devices-$$-$BATS_TEST_NUMBER
+	CT_ID=$(ct_id)
 	BUNDLE=$(make_bundle)
 	(cd "$BUNDLE" && "$NSINIT" spec) || fail "nsinit spec"
-	cfg '.process.terminal = false'
+	ct_edit '.process.terminal = false'
 }
 
 teardown() {
-	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
+	ct_cleanup
 	local left
 	left=$(awk -v top="$BATS_TEST_TMPDIR" 'index($5, top) == 1 { print $5 }' /proc/self/mountinfo)
 	[[ -z $left ]] || fail "mounts left: $left"
 }
 
-# Edits the bundle's config.json with a jq filter (extra jq arguments first).
-cfg() {
-	local filter=${*: -1} tmp=$BUNDLE/config.json.tmp
-	jq "${@:1:$#-1}" "$filter" "$BUNDLE/config.json" >"$tmp" && mv "$tmp" "$BUNDLE/config.json"
-}
-
 # Adds one linux.devices entry and lets the device cgroup allow it.
 add_device() {
-	cfg --argjson d "$1" '.linux.devices += [$d]'
+	ct_edit --argjson d "$1" '.linux.devices += [$d]'
 	if [[ $(jq -r .type <<<"$1") != p ]]; then
-		cfg --argjson d "$1" '.linux.resources.devices += [{"allow": true,
+		ct_edit --argjson d "$1" '.linux.resources.devices += [{"allow": true,
 			"type": (if $d.type == "b" then "b" else "c" end),
 			"major": $d.major, "minor": $d.minor, "access": "rwm"}]'
 	fi
@@ -39,8 +32,8 @@ add_device() {
 
 # Runs a shell command line in the container: $output its stdout, $stderr nsinit's messages.
 ct_sh() {
-	cfg --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run --separate-stderr "$NSINIT" --root "$CT_STATE" run --bundle "$BUNDLE" "$CT_ID"
+	ct_edit --arg c "$1" '.process.args = ["sh", "-c", $c]'
+	run --separate-stderr nsinit run --bundle "$BUNDLE" "$CT_ID"
 }
 
 @test "nsinit: creates the default device nodes with their numbers and mode 0666" {
@@ -97,7 +90,7 @@ ct_sh() {
 @test "nsinit: a /dev bound from the host gets no default nodes" {
 	mkdir -p "$BATS_TEST_TMPDIR/mydev"
 	touch "$BATS_TEST_TMPDIR/mydev/marker"
-	cfg --arg s "$BATS_TEST_TMPDIR/mydev" '.mounts |= map(select(.destination | startswith("/dev") | not))
+	ct_edit --arg s "$BATS_TEST_TMPDIR/mydev" '.mounts |= map(select(.destination | startswith("/dev") | not))
 		| .mounts += [{"destination": "/dev", "source": $s, "options": ["rbind"]}]
 		| .linux.maskedPaths = []'
 	ct_sh 'ls -A /dev'
@@ -106,7 +99,7 @@ ct_sh() {
 }
 
 @test "nsinit: a device with an unknown type is refused with one clear error" {
-	cfg '.linux.devices = [{"type": "x", "path": "/dev/bad", "major": 1, "minor": 3}]'
+	ct_edit '.linux.devices = [{"type": "x", "path": "/dev/bad", "major": 1, "minor": 3}]'
 	ct_sh 'true'
 	assert_failure
 	[[ $stderr == *"/dev/bad"* || $stderr == *"/linux/devices/0/type"* ]] ||
@@ -115,7 +108,7 @@ ct_sh() {
 
 @test "nsinit: in a user namespace the default nodes are the host's, bind-mounted" {
 	requires userns
-	cfg '.linux.namespaces += [{"type": "user"}]
+	ct_edit '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
 	ct_sh 'stat -c "%t:%T" /dev/null; awk '\''$5 == "/dev/null" { print $4 }'\'' /proc/self/mountinfo'
@@ -125,7 +118,7 @@ ct_sh() {
 }
 
 @test "nsinit: with process.terminal the pty slave is bound at /dev/console" {
-	cfg '.process.terminal = true
+	ct_edit '.process.terminal = true
 		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 5, "minor": 2, "access": "rwm"},
 			{"allow": true, "type": "c", "major": 136, "access": "rwm"}]'
 	ct_sh 'awk '\''$5 == "/dev/console" { print $4, $(NF-2) }'\'' /proc/self/mountinfo' </dev/null

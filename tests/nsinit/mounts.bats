@@ -7,18 +7,17 @@ load ../helpers/common
 
 setup() {
 	requires root rootfs jq
-	CT_STATE=$BATS_TEST_TMPDIR/state
-	CT_ID=mounts-$$-$BATS_TEST_NUMBER
+	CT_ID=$(ct_id)
 	BUNDLE=$(make_bundle)
 	HOSTDIR=$BATS_TEST_TMPDIR/host
 	mkdir -p "$HOSTDIR"
 	(cd "$BUNDLE" && "$NSINIT" spec) || fail "nsinit spec"
-	cfg '.process.terminal = false'
+	ct_edit '.process.terminal = false'
 	MOUNTS_BEFORE=$(mounts_below "$BATS_TEST_TMPDIR")
 }
 
 teardown() {
-	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
+	ct_cleanup
 	# Submounts the test made itself on the host side (rbind sources).
 	[[ -d ${HOSTDIR:-} ]] && umount -R "$HOSTDIR/tree/sub" 2>/dev/null
 	# Nothing of the container may stay mounted below the test's directory.
@@ -32,22 +31,16 @@ mounts_below() {
 	awk -v top="$1" '$5 == top || index($5, top "/") == 1 { print $5 }' /proc/self/mountinfo
 }
 
-# Edits the bundle's config.json with a jq filter (extra jq arguments first).
-cfg() {
-	local filter=${*: -1} tmp=$BUNDLE/config.json.tmp
-	jq "${@:1:$#-1}" "$filter" "$BUNDLE/config.json" >"$tmp" && mv "$tmp" "$BUNDLE/config.json"
-}
-
 # Adds one mount (a JSON object) to the end of .mounts.
 add_mount() {
-	cfg --argjson m "$1" '.mounts += [$m]'
+	ct_edit --argjson m "$1" '.mounts += [$m]'
 }
 
 # Runs a shell command line in the container: $output is its stdout, $stderr
 # nsinit's own messages (and the command's), $status the exit status.
 ct_sh() {
-	cfg --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run --separate-stderr "$NSINIT" --root "$CT_STATE" run --bundle "$BUNDLE" "${@:2}" "$CT_ID"
+	ct_edit --arg c "$1" '.process.args = ["sh", "-c", $c]'
+	run --separate-stderr nsinit run --bundle "$BUNDLE" "${@:2}" "$CT_ID"
 }
 
 # Fails unless nsinit's stderr holds the text $1.
@@ -184,7 +177,7 @@ ct_mountinfo() {
 }
 
 @test "nsinit: a read-only root refuses writes but its tmpfs mounts stay writable" {
-	cfg '.root.readonly = true'
+	ct_edit '.root.readonly = true'
 	add_mount '{"destination": "/tmp", "type": "tmpfs"}'
 	ct_sh 'touch /newfile 2>&1; touch /tmp/ok && echo tmp-ok'
 	assert_success
@@ -194,7 +187,7 @@ ct_mountinfo() {
 }
 
 @test "nsinit: rootfsPropagation shared makes the new root shared" {
-	cfg '.linux.rootfsPropagation = "shared"'
+	ct_edit '.linux.rootfsPropagation = "shared"'
 	ct_mountinfo /
 	assert_success
 	assert_output --regexp ' shared:[0-9]+ '
@@ -209,7 +202,7 @@ ct_mountinfo() {
 }
 
 @test "nsinit: a container without a mount namespace leaves no mount on the host after delete" {
-	cfg '.linux.namespaces |= map(select(.type != "mount" and .type != "cgroup"))'
+	ct_edit '.linux.namespaces |= map(select(.type != "mount" and .type != "cgroup"))'
 	ct_sh 'awk '\''$5 == "/proc" { print $(NF-2) }'\'' /proc/self/mountinfo'
 	assert_success
 	run mounts_below "$BUNDLE"
@@ -250,7 +243,7 @@ ct_mountinfo() {
 
 @test "nsinit: in a user namespace without its own network namespace sysfs is the host's, bound read-only" {
 	requires userns
-	cfg '.linux.namespaces |= map(select(.type != "network"))
+	ct_edit '.linux.namespaces |= map(select(.type != "network"))
 		| .linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'

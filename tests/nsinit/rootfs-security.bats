@@ -8,8 +8,7 @@ load ../helpers/common
 
 setup() {
 	requires root rootfs jq
-	CT_STATE=$BATS_TEST_TMPDIR/state
-	CT_ID=rootfs-sec-$$-$BATS_TEST_NUMBER
+	CT_ID=$(ct_id)
 	BUNDLE=$(make_bundle)
 	ROOT=$BUNDLE/rootfs
 	# What the image tries to reach: a directory and a file of the "host".
@@ -17,12 +16,12 @@ setup() {
 	mkdir -p "$HOST"
 	echo precious >"$HOST/precious"
 	(cd "$BUNDLE" && "$NSINIT" spec) || fail "nsinit spec"
-	cfg '.process.terminal = false'
+	ct_edit '.process.terminal = false'
 	MOUNTINFO_BEFORE=$(mountinfo_points)
 }
 
 teardown() {
-	[[ -n ${CT_STATE:-} ]] && "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID" 2>/dev/null
+	ct_cleanup
 	# A setup that failed early has nothing to compare against.
 	[[ -n ${HOST:-} && -n ${MOUNTINFO_BEFORE:-} ]] || return 0
 	host_untouched
@@ -43,16 +42,10 @@ host_untouched() {
 		fail "a mount landed on the host directory"
 }
 
-# Edits the bundle's config.json with a jq filter (extra jq arguments first).
-cfg() {
-	local filter=${*: -1} tmp=$BUNDLE/config.json.tmp
-	jq "${@:1:$#-1}" "$filter" "$BUNDLE/config.json" >"$tmp" && mv "$tmp" "$BUNDLE/config.json"
-}
-
 # Runs a shell command line in the container: $output its stdout, $stderr nsinit's messages.
 ct_sh() {
-	cfg --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run --separate-stderr "$NSINIT" --root "$CT_STATE" run --bundle "$BUNDLE" "$CT_ID"
+	ct_edit --arg c "$1" '.process.args = ["sh", "-c", $c]'
+	run --separate-stderr nsinit run --bundle "$BUNDLE" "$CT_ID"
 }
 
 stderr_has() {
@@ -62,7 +55,7 @@ stderr_has() {
 # A bind mount of a fake /dev (from a host directory) whose null is made by the caller.
 fake_dev() {
 	mkdir -p "$BATS_TEST_TMPDIR/fakedev"
-	cfg --arg s "$BATS_TEST_TMPDIR/fakedev" '.mounts |= map(select(.destination | startswith("/dev") | not))
+	ct_edit --arg s "$BATS_TEST_TMPDIR/fakedev" '.mounts |= map(select(.destination | startswith("/dev") | not))
 		| .mounts += [{"destination": "/dev", "source": $s, "options": ["rbind"]}]
 		| .linux.maskedPaths = ["/etc/hostname"]'
 	echo container-hostname >"$ROOT/etc/hostname"
@@ -71,7 +64,7 @@ fake_dev() {
 @test "nsinit: a mount through an absolute symlink to a host directory lands inside the rootfs" {
 	ln -s "$HOST" "$ROOT/evil"
 	mkdir -p "$ROOT$HOST"
-	cfg '.mounts += [{"destination": "/evil/mnt", "type": "tmpfs"}]'
+	ct_edit '.mounts += [{"destination": "/evil/mnt", "type": "tmpfs"}]'
 	ct_sh "awk '\$5 == \"$HOST/mnt\" { print \$(NF-2) }' /proc/self/mountinfo"
 	assert_success
 	assert_output "tmpfs"
@@ -82,7 +75,7 @@ fake_dev() {
 	ln -s "../../../../../../../../..$HOST" "$ROOT/evil"
 	mkdir -p "$ROOT$HOST"
 	echo data >"$BATS_TEST_TMPDIR/src"
-	cfg --arg s "$BATS_TEST_TMPDIR/src" '.mounts += [{"destination": "/evil/a/b/file", "source": $s, "options": ["bind"]}]'
+	ct_edit --arg s "$BATS_TEST_TMPDIR/src" '.mounts += [{"destination": "/evil/a/b/file", "source": $s, "options": ["bind"]}]'
 	ct_sh "cat '$HOST/a/b/file'"
 	assert_success
 	assert_output "data"
@@ -92,7 +85,7 @@ fake_dev() {
 @test "nsinit: a device path through a symlink to the host makes no node on the host" {
 	ln -s "$HOST" "$ROOT/dev-evil"
 	mkdir -p "$ROOT$HOST"
-	cfg '.linux.devices = [{"type": "p", "path": "/dev-evil/fifo"},
+	ct_edit '.linux.devices = [{"type": "p", "path": "/dev-evil/fifo"},
 		{"type": "c", "path": "/dev-evil/null2", "major": 1, "minor": 3}]
 		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
 	ct_sh "stat -c %F '$HOST/fifo' '$HOST/null2'"
@@ -103,7 +96,7 @@ fake_dev() {
 
 @test "nsinit: a dangling symlink to the host fails the mount and creates nothing there" {
 	ln -s "$HOST/absent" "$ROOT/evil"
-	cfg '.mounts += [{"destination": "/evil/mnt", "type": "tmpfs"}]'
+	ct_edit '.mounts += [{"destination": "/evil/mnt", "type": "tmpfs"}]'
 	ct_sh 'true'
 	assert_failure
 	stderr_has "'/evil/mnt'"
@@ -129,13 +122,13 @@ fake_dev() {
 }
 
 @test "nsinit: the console is never bound through a /dev/console symlink" {
-	cfg '.mounts |= map(select(.destination != "/dev" and .destination != "/dev/pts"))
+	ct_edit '.mounts |= map(select(.destination != "/dev" and .destination != "/dev/pts"))
 		| .process.terminal = true
 		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 5, "minor": 2, "access": "rwm"},
 			{"allow": true, "type": "c", "major": 136, "access": "rwm"}]'
 	mkdir -p "$ROOT/dev/pts"
 	ln -s "$HOST/precious" "$ROOT/dev/console"
-	cfg '.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+	ct_edit '.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
 		"options": ["newinstance", "ptmxmode=0666", "mode=0620"]}]'
 	ct_sh 'cat /dev/console'
 	assert_failure
@@ -159,14 +152,14 @@ fake_dev() {
 }
 
 @test "nsinit: a tmpfs shadowing /proc is refused before masking under it" {
-	cfg '.mounts += [{"destination": "/proc", "type": "tmpfs"}]'
+	ct_edit '.mounts += [{"destination": "/proc", "type": "tmpfs"}]'
 	ct_sh 'true'
 	assert_failure
 	stderr_has "'/proc' is not on the expected filesystem"
 }
 
 @test "nsinit: a container without a mount namespace refusing a hostile image leaves no mount" {
-	cfg '.linux.namespaces |= map(select(.type != "mount" and .type != "cgroup"))'
+	ct_edit '.linux.namespaces |= map(select(.type != "mount" and .type != "cgroup"))'
 	rmdir "$ROOT/proc"
 	ln -s "$HOST" "$ROOT/proc"
 	ct_sh 'true'
