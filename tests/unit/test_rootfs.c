@@ -536,12 +536,20 @@ static int test_bad_filesystem_option(void)
 		spec_from(HEAD "\"mounts\": [{\"destination\": \"/t\", \"type\": \"nosuchfs\"}],"
 			       " \"linux\": {" MNT_NS "}}",
 			  rootfs);
+	cleanup_spec struct ct_spec *comma =
+		spec_from(HEAD "\"mounts\": [{\"destination\": \"/t\", \"type\": \"tmpfs\","
+			       " \"options\": [\"nr_inodes=1,000\"]}], \"linux\": {" MNT_NS "}}",
+			  rootfs);
 	struct ct_err err = {0};
 
-	CHECK_SPEC(spec && nofs);
+	CHECK_SPEC(spec && nofs && comma);
 	CHECK(ct_rootfs_prepare(spec, rootfs, &err) < 0 && err.errnum == EINVAL &&
 		      strstr(err.msg, "size=bogus"),
 	      "error '%s'", err.msg);
+	/* LIMITATION pinned: a value holding a comma is split into two options. */
+	CHECK(ct_rootfs_prepare(comma, rootfs, &err) < 0 && err.errnum == EINVAL &&
+		      strstr(err.msg, "mount option '000'"),
+	      "comma value: '%s'", err.msg);
 	CHECK(ct_rootfs_prepare(nofs, rootfs, &err) < 0 && err.errnum == ENODEV &&
 		      strstr(err.msg, "nosuchfs"),
 	      "error '%s'", err.msg);
