@@ -51,6 +51,8 @@ static void ctx_release(struct join_ctx *ctx)
 	ct_closep(&ctx->wd_fd);
 	free(ctx->env_buf);
 	ctx->env_buf = NULL;
+	free(ctx->bpf.prog);
+	ctx->bpf.prog = NULL;
 }
 
 /*
@@ -219,6 +221,8 @@ static int prepare(struct join_ctx *ctx, struct ct_err *err)
 		return -1;
 	if (req->env_target && read_environ(ctx, err) < 0)
 		return -1;
+	if (req->proc && req->linux_)
+		join_seccomp_prepare(req->seccomp_cache, req->linux_->seccomp, &ctx->bpf);
 
 	return 0;
 }

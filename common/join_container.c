@@ -207,10 +207,15 @@ static int join_loaded(const struct ct_join_container_opts *o, const struct ct_r
 		/* Without its own mount namespace the container lives in a chroot of ours. */
 		.root_target = !rec->own_mount_ns,
 	};
+	cleanup_free char *cache = NULL;
 	int rc;
 
 	if (apply_overrides(o, proc, err) < 0)
 		return -1;
+	/* Beside the containers' directories under a name no container id can take ('@'). */
+	if (asprintf(&cache, "%s/.@seccomp-cache", o->root ? o->root : CT_STATE_ROOT_DEFAULT) < 0)
+		return ct_err_set(err, ENOMEM, "build cache path");
+	req.seccomp_cache = cache;
 	if (!o->argv && !o->process_file)
 		return ct_err_set(err, EINVAL, "no program given");
 	req.tty = proc->terminal;

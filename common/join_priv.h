@@ -10,6 +10,15 @@
 #include "common/spec.h"
 
 struct ct_err;
+struct ct_seccomp;
+struct sock_filter;
+
+/* A compiled seccomp filter: its instructions and the seccomp() flags it loads with. */
+struct join_bpf {
+	struct sock_filter *prog; /* malloc'd; NULL: compile with ct_seccomp_load instead */
+	size_t len;
+	unsigned flags;
+};
 
 #define JOIN_MAX_CGROUPS 32
 #define JOIN_BIT(type) (1u << (unsigned)(type))
@@ -30,6 +39,7 @@ struct join_ctx {
 	char *env_buf; /* the target's environ, NUL-separated */
 	size_t env_len;
 	int sync_fd; /* the child's end of the socket to the parent; -1 without fork */
+	struct join_bpf bpf; /* the container's filter, from the cache */
 	enum ct_join_fail fail;
 	bool joins_user; /* the user namespace is among those entered */
 };
@@ -45,3 +55,14 @@ int join_enter(struct join_ctx *ctx, unsigned want, struct ct_err *err);
  * with ctx->fail saying which step.
  */
 int join_child(struct join_ctx *ctx, struct ct_err *err);
+
+/*
+ * Finds the compiled filter of sc in cache_dir, or compiles it once and
+ * stores it there. Leaves ret empty (the caller then compiles in place)
+ * for filters the cache does not serve and whenever caching fails.
+ */
+void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc,
+			  struct join_bpf *ret);
+
+/* Loads a compiled filter into the calling thread. */
+int join_seccomp_load_bpf(const struct join_bpf *bpf, struct ct_err *err);

@@ -255,12 +255,15 @@ static int find_program(const char *name, const struct ct_strv *env, char *buf, 
 	return ct_err_set(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
 }
 
-static int load_seccomp(const struct ct_join_req *req, struct ct_err *err)
+static int load_seccomp(const struct join_ctx *ctx, struct ct_err *err)
 {
+	const struct ct_join_req *req = ctx->req;
 	int listener = -1;
 
 	if (!req->linux_ || !req->linux_->seccomp)
 		return 0;
+	if (ctx->bpf.prog)
+		return join_seccomp_load_bpf(&ctx->bpf, err);
 	if (ct_seccomp_load(req->linux_->seccomp, NULL, &listener, err) < 0)
 		return ct_err_wrap(err, "load seccomp filter");
 	/* LIMITATION: no seccomp listener hand-off for joined processes; such exec fails with "seccomp notify listener is not supported for exec". */
@@ -286,7 +289,7 @@ static int exec_container_process(struct join_ctx *ctx, struct ct_err *err)
 	 * Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: load it
 	 * while we still have it (as runc does); else as late as possible.
 	 */
-	if (!proc->no_new_privileges && load_seccomp(req, err) < 0)
+	if (!proc->no_new_privileges && load_seccomp(ctx, err) < 0)
 		return -1;
 	if (ct_procattr_set_user(proc, err) < 0 || ct_caps_apply(proc->capabilities, NULL, err) < 0)
 		return -1;
@@ -298,7 +301,7 @@ static int exec_container_process(struct join_ctx *ctx, struct ct_err *err)
 	if (find_program(argv[0], &proc->env, path, sizeof(path), err) < 0)
 		return -1;
 	ctx->fail = CT_JOIN_FAIL_SETUP;
-	if (proc->no_new_privileges && load_seccomp(req, err) < 0)
+	if (proc->no_new_privileges && load_seccomp(ctx, err) < 0)
 		return -1;
 	ctx->fail = CT_JOIN_FAIL_EXEC;
 	execve(path, argv, proc->env.v ? proc->env.v : (char *const[]){NULL});
