@@ -157,3 +157,25 @@ nsexec() {
 	run -255 --separate-stderr nsexec web
 	assert_equal "$stderr" "nsinit: exec failed: container 'web': exec args cannot be empty: Invalid argument"
 }
+
+@test "nsinit exec: the container's own seccomp rules hold, compiled or from the cache" {
+	container_cleanup
+	cat >"$BATS_TEST_TMPDIR/seccomp.json" <<-'JSON'
+		{"defaultAction": "SCMP_ACT_ALLOW",
+		 "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 28}]}
+	JSON
+	container_start web --seccomp "$BATS_TEST_TMPDIR/seccomp.json"
+	local cache=$NSINIT_TEST_ROOT/.@seccomp-cache
+	rm -rf "$cache"
+	run -1 nsexec web mkdir /dev/shm/x
+	assert_output --partial "No space left on device"
+	# The first exec compiled the filter and left it in the cache; the next one loads that.
+	[[ $(find "$cache" -name '*.bpf' | wc -l) -eq 1 ]]
+	run -1 nsexec web mkdir /dev/shm/x
+	assert_output --partial "No space left on device"
+	run -0 nsexec web grep -E '^Seccomp:' /proc/self/status
+	assert_output --regexp '2$'
+	# `nsinit list` does not take the cache for a container.
+	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" list --quiet
+	assert_output web
+}
