@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for container records: ids, state.json round trip, atomic writes, computed status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/state.h"
+#include "tests/unit/tap.h"
+
+static char root[64];
+
+static bool id_ok(const char *id)
+{
+	struct ct_err err = {0};
+
+	return ct_state_check_id(id, &err) == 0;
+}
+
+static void test_ids(void)
+{
+	char long_id[CT_STATE_ID_MAX + 2];
+
+	TAP_OK(id_ok("web-1"), "letters, digits and '-' pass");
+	TAP_OK(id_ok("a.b_c+d"), "'.', '_' and '+' pass");
+	TAP_OK(!id_ok(""), "empty is refused");
+	TAP_OK(!id_ok(NULL), "NULL is refused");
+	TAP_OK(!id_ok("."), "'.' is refused");
+	TAP_OK(!id_ok(".."), "'..' is refused");
+	TAP_OK(!id_ok("../x"), "a path is refused");
+	TAP_OK(!id_ok("a/b"), "'/' is refused");
+	TAP_OK(!id_ok("a\nb"), "a control character is refused");
+	TAP_OK(!id_ok("a b"), "a space is refused");
+	memset(long_id, 'a', sizeof(long_id) - 1);
+	long_id[sizeof(long_id) - 1] = '\0';
+	TAP_OK(!id_ok(long_id), "an id longer than the bound is refused");
+	long_id[CT_STATE_ID_MAX] = '\0';
+	TAP_OK(id_ok(long_id), "an id of exactly the bound passes");
+}
+
+static void fill(struct ct_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->id = strdup("c1");
+	rec->status = CT_STATUS_CREATED;
+	rec->pid = getpid();
+	rec->bundle = strdup("/b");
+	rec->rootfs = strdup("/b/rootfs");
+	rec->created = strdup("2024-01-01T00:00:00Z");
+	rec->own_mount_ns = true;
+	rec->ns_paths[CT_NS_PID] = strdup("/proc/1/ns/pid");
+	rec->annotations = json_pack("{s:s}", "k", "v");
+	ct_proc_start_time(rec->pid, &rec->start_time, NULL, &(struct ct_err){0});
+}
+
+static void test_round_trip(void)
+{
+	struct ct_record rec, back;
+	struct ct_err err = {0};
+	json_t *doc;
+	int rc;
+
+	fill(&rec);
+	doc = ct_record_to_json(&rec);
+	TAP_OK(doc != NULL, "a record serialises");
+	rc = ct_record_from_json(doc, &back, &err);
+	TAP_OK(rc == 0, "and parses back");
+	TAP_STR_EQ(back.id, "c1", "id survives");
+	TAP_OK(back.pid == rec.pid && back.start_time == rec.start_time, "pid and start time survive");
+	TAP_OK(back.status == CT_STATUS_CREATED, "status survives");
+	TAP_OK(back.own_mount_ns && !back.own_pid_ns, "flags survive");
+	TAP_STR_EQ(back.ns_paths[CT_NS_PID], "/proc/1/ns/pid", "namespace paths survive");
+	TAP_STR_EQ(json_string_value(json_object_get(back.annotations, "k")), "v",
+		   "annotations survive");
+	json_decref(doc);
+	ct_record_free(&back);
+
+	doc = json_pack("{s:s}", "id", "x");
+	rc = ct_record_from_json(doc, &back, &err);
+	TAP_OK(rc < 0, "a record without status or pid is refused");
+	json_decref(doc);
+	ct_record_free(&rec);
+}
+
+static void test_dirs(void)
+{
+	struct ct_err err = {0};
+	struct ct_record rec, back;
+	int fd = -1, fd2 = -1, lock = -1, rc;
+	struct stat st;
+	char path[128];
+
+	rc = ct_state_create_dir(root, "c1", &fd, &err);
+	TAP_OK(rc == 0, "a new id gets its directory");
+	snprintf(path, sizeof(path), "%s/c1", root);
+	TAP_OK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700, "the directory is 0700");
+	rc = ct_state_create_dir(root, "c1", &fd2, &err);
+	TAP_OK(rc < 0 && err.errnum == EEXIST, "a second create of the id fails with EEXIST: %s",
+	       err.msg);
+	rc = ct_state_lock(fd, &lock, &err);
+	TAP_OK(rc == 0, "the lock is taken");
+	fill(&rec);
+	rc = ct_state_save(fd, &rec, &err);
+	TAP_OK(rc == 0, "state.json is written");
+	rc = ct_state_load(fd, &back, &err);
+	TAP_OK(rc == 0 && strcmp(back.id, "c1") == 0, "and read back");
+	snprintf(path, sizeof(path), "%s/c1/.state.json.%d", root, (int)getpid());
+	TAP_OK(access(path, F_OK) < 0, "no temporary file is left behind");
+	ct_record_free(&back);
+	ct_record_free(&rec);
+
+	rc = ct_state_open_dir(root, "nosuch", &fd2, &err);
+	TAP_OK(rc < 0 && err.errnum == ENOENT, "a missing container is ENOENT: %s", err.msg);
+	close(lock);
+	close(fd);
+	rc = ct_state_remove(root, "c1", &err);
+	TAP_OK(rc == 0, "remove succeeds");
+	snprintf(path, sizeof(path), "%s/c1", root);
+	TAP_OK(access(path, F_OK) < 0, "the directory is gone");
+	rc = ct_state_remove(root, "c1", &err);
+	TAP_OK(rc == 0, "removing twice is fine");
+}
+
+static void test_status(void)
+{
+	struct ct_err err = {0};
+	struct ct_record rec;
+	int fd = -1;
+	pid_t child;
+
+	ct_state_create_dir(root, "s1", &fd, &err);
+	fill(&rec);
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_RUNNING, "a live pid without exec.fifo is running");
+	mkfifoat(fd, "exec.fifo", 0600);
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_CREATED, "with exec.fifo it is created");
+	rec.start_time += 1;
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_STOPPED,
+	       "a pid whose start time differs (reused) is stopped");
+	rec.start_time -= 1;
+
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	rec.pid = child;
+	ct_proc_start_time(child, &rec.start_time, NULL, &err);
+	usleep(100000);
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_STOPPED, "a zombie is stopped");
+	waitpid(child, NULL, 0);
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_STOPPED, "a gone pid is stopped");
+	ct_record_free(&rec);
+	close(fd);
+	ct_state_remove(root, "s1", &err);
+}
+
+static void test_pid_file(void)
+{
+	struct ct_err err = {0};
+	char path[128], buf[32] = "";
+	int fd, rc;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/pidfile", root);
+	rc = ct_state_write_pid_file(path, 4242, &err);
+	TAP_OK(rc == 0, "the pid file is written");
+	fd = open(path, O_RDONLY);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	TAP_OK(n == 4 && strcmp(buf, "4242") == 0, "it holds the decimal pid without newline");
+	unlink(path);
+}
+
+static void test_status_names(void)
+{
+	TAP_STR_EQ(ct_status_name(CT_STATUS_CREATING), "creating", "creating");
+	TAP_OK(ct_status_from_name("stopped") == CT_STATUS_STOPPED, "stopped parses");
+	TAP_OK(ct_status_from_name("bogus") == -1, "unknown status is -1");
+}
+
+int main(void)
+{
+	snprintf(root, sizeof(root), "/tmp/ct-test-state.%d", (int)getpid());
+	test_ids();
+	test_round_trip();
+	test_dirs();
+	test_status();
+	test_pid_file();
+	test_status_names();
+	rmdir(root);
+	return tap_done();
+}
