@@ -31,10 +31,16 @@
 static bool kernel_has_pidfd_setns(void)
 {
 	struct utsname u;
-	int major = 0, minor = 0;
+	char *dot;
+	long major, minor;
 
-	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+	if (uname(&u) < 0)
 		return false;
+	major = strtol(u.release, &dot, 10);
+	if (*dot != '.')
+		return false;
+	minor = strtol(dot + 1, NULL, 10);
+
 	return major > 5 || (major == 5 && minor >= 8);
 }
 
@@ -116,6 +122,7 @@ static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 	char path[64];
 	struct stat st;
 	uint64_t mine;
+	size_t len;
 	int fd;
 
 	if (!(ctx->with_file & JOIN_BIT(CT_NS_USER))) {
@@ -129,7 +136,9 @@ static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 				  ctx->ns_path[CT_NS_USER]);
 	close(ctx->ns_fd[CT_NS_USER]);
 	ctx->ns_fd[CT_NS_USER] = fd;
-	strcat(ctx->ns_path[CT_NS_USER], " (parent)");
+	len = strlen(ctx->ns_path[CT_NS_USER]);
+	snprintf(ctx->ns_path[CT_NS_USER] + len, sizeof(ctx->ns_path[CT_NS_USER]) - len,
+		 " (parent)");
 	ctx->want |= JOIN_BIT(CT_NS_USER);
 	/* setns refuses our own user namespace; being in it already, there is nothing to do. */
 	if (fstat(fd, &st) == 0 && ct_ns_inode(getpid(), CT_NS_USER, &mine, err) == 0 &&
@@ -150,16 +159,16 @@ static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 		struct stat st;
 
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns->proc_name);
-		if (req->ns_want[ns->type] || req->ns_file[ns->type])
-			ctx->want |= JOIN_BIT(ns->type);
 		/*
 		 * --all skips kinds this kernel lacks, and our own user namespace:
 		 * setns refuses to re-enter it, and entering it could not drop anything.
 		 */
-		else if (req->all && stat(path, &st) == 0 &&
-			 (ns->type != CT_NS_USER || !same_user_ns(ctx->pid)))
+		if (req->ns_want[ns->type] || req->ns_file[ns->type] ||
+		    (req->all && stat(path, &st) == 0 &&
+		     (ns->type != CT_NS_USER || !same_user_ns(ctx->pid))))
 			ctx->want |= JOIN_BIT(ns->type);
-		if (req->ns_file[ns->type] && open_ns_file(ctx, ns->type, req->ns_file[ns->type], err) < 0)
+		if (req->ns_file[ns->type] &&
+		    open_ns_file(ctx, ns->type, req->ns_file[ns->type], err) < 0)
 			return -1;
 	}
 	if (req->user_parent && open_user_parent(ctx, err) < 0)
@@ -257,7 +266,8 @@ int join_enter(struct join_ctx *ctx, unsigned want, struct ct_err *err)
 			bool by_pidfd = steps[i].type < 0;
 			unsigned done = by_pidfd ? set & ~ctx->with_file : JOIN_BIT(steps[i].type);
 
-			if (setns(by_pidfd ? ctx->pidfd : ctx->ns_fd[steps[i].type], steps[i].flags) == 0) {
+			if (setns(by_pidfd ? ctx->pidfd : ctx->ns_fd[steps[i].type],
+				  steps[i].flags) == 0) {
 				want &= ~done;
 				ctx->want &= ~done;
 				continue;
@@ -265,9 +275,11 @@ int join_enter(struct join_ctx *ctx, unsigned want, struct ct_err *err)
 			if (pass == 0)
 				continue;
 			if (!by_pidfd)
-				return ct_err_set(err, errno, "setns '%s'", ctx->ns_path[steps[i].type]);
+				return ct_err_set(err, errno, "setns '%s'",
+						  ctx->ns_path[steps[i].type]);
 			describe_flags(steps[i].flags, names, sizeof(names));
-			return ct_err_set(err, errno, "setns %s of process %d", names, (int)ctx->pid);
+			return ct_err_set(err, errno, "setns %s of process %d", names,
+					  (int)ctx->pid);
 		}
 	}
 

@@ -58,9 +58,9 @@ struct ct_join_req {
 	const struct ct_process *proc;
 	const struct ct_linux *linux_;
 	const char *seccomp_cache; /* directory of compiled filters; NULL: compile each time */
-	int preserve_fds; /* fds 3 .. 3+N-1 stay open for the program */
-	bool tty;	  /* give the program a new pty as its stdio and controlling terminal */
-	int console_fd;	  /* with tty: connected socket the master is sent to; -1: to us */
+	int preserve_fds;	   /* fds 3 .. 3+N-1 stay open for the program */
+	bool tty;	/* give the program a new pty as its stdio and controlling terminal */
+	int console_fd; /* with tty: connected socket the master is sent to; -1: to us */
 
 	char *const *argv; /* program and args; NULL: $SHELL or /bin/sh as a login shell */
 };
@@ -83,8 +83,7 @@ int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master
  * stdin and stdout to that pty (stdin in raw mode while a terminal) and
  * keeps its window size ours. *ret_wstatus is waitpid's status.
  */
-int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus,
-		 struct ct_err *err);
+int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err);
 
 /* The program's fate from a wait status: exit code, or the killing signal (code 128+N). */
 void ct_join_exit_status(int wstatus, int *ret_code, int *ret_signal);

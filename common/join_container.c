@@ -26,8 +26,9 @@ static int check_status(int dirfd, const struct ct_record *rec, bool ignore_paus
 	case CT_STATUS_PAUSED:
 		if (ignore_paused)
 			return 0;
-		return ct_err_set(err, 0,
-				  "cannot exec in a paused container (resume it, or --ignore-paused)");
+		return ct_err_set(
+			err, 0,
+			"cannot exec in a paused container (resume it, or --ignore-paused)");
 	case CT_STATUS_CREATING:
 		return ct_err_set(err, 0, "cannot exec in a container still being created");
 	default:
@@ -148,9 +149,11 @@ static int connect_console(const char *path, int *ret_fd, struct ct_err *err)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	cleanup_close int fd = -1;
 
-	if (strlen(path) >= sizeof(addr.sun_path))
+	size_t len = strlen(path);
+
+	if (len >= sizeof(addr.sun_path))
 		return ct_err_set(err, ENAMETOOLONG, "console socket '%s'", path);
-	strcpy(addr.sun_path, path);
+	memcpy(addr.sun_path, path, len + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return ct_err_set(err, errno, "socket");
@@ -162,7 +165,8 @@ static int connect_console(const char *path, int *ret_fd, struct ct_err *err)
 }
 
 static int run_joined(const struct ct_join_container_opts *o, const struct ct_join_req *req,
-		      int *ret_code, int *ret_signal, enum ct_join_fail *ret_fail, struct ct_err *err)
+		      int *ret_code, int *ret_signal, enum ct_join_fail *ret_fail,
+		      struct ct_err *err)
 {
 	pid_t pid;
 	int master = -1;
@@ -220,7 +224,8 @@ static int join_loaded(const struct ct_join_container_opts *o, const struct ct_r
 		return ct_err_set(err, EINVAL, "no program given");
 	req.tty = proc->terminal;
 	if (req.tty && o->detach && !o->console_socket)
-		return ct_err_set(err, EINVAL, "a terminal for a detached process needs --console-socket");
+		return ct_err_set(err, EINVAL,
+				  "a terminal for a detached process needs --console-socket");
 	if (o->console_socket && !req.tty)
 		return ct_err_set(err, EINVAL, "--console-socket needs --tty");
 	if (o->console_socket && connect_console(o->console_socket, &req.console_fd, err) < 0)

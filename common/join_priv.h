@@ -29,8 +29,8 @@ struct join_ctx {
 	int pidfd;		/* -1: namespaces come from files */
 	int ns_fd[CT_NS_COUNT]; /* an explicit file, a /proc fallback, or the parent user ns */
 	char ns_path[CT_NS_COUNT][80];
-	unsigned want;	    /* JOIN_BIT per namespace still to enter */
-	unsigned with_file; /* of those, the ones entered through ns_fd */
+	unsigned want;			 /* JOIN_BIT per namespace still to enter */
+	unsigned with_file;		 /* of those, the ones entered through ns_fd */
 	int cgroup_fd[JOIN_MAX_CGROUPS]; /* cgroup.procs, written "0" by the child */
 	char *cgroup_path[JOIN_MAX_CGROUPS];
 	size_t n_cgroups;
@@ -38,7 +38,7 @@ struct join_ctx {
 	int wd_fd;
 	char *env_buf; /* the target's environ, NUL-separated */
 	size_t env_len;
-	int sync_fd; /* the child's end of the socket to the parent; -1 without fork */
+	int sync_fd;	     /* the child's end of the socket to the parent; -1 without fork */
 	struct join_bpf bpf; /* the container's filter, from the cache */
 	enum ct_join_fail fail;
 	bool joins_user; /* the user namespace is among those entered */
@@ -61,8 +61,7 @@ int join_child(struct join_ctx *ctx, struct ct_err *err);
  * stores it there. Leaves ret empty (the caller then compiles in place)
  * for filters the cache does not serve and whenever caching fails.
  */
-void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc,
-			  struct join_bpf *ret);
+void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc, struct join_bpf *ret);
 
 /* Loads a compiled filter into the calling thread. */
 int join_seccomp_load_bpf(const struct join_bpf *bpf, struct ct_err *err);

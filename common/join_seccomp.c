@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A cache of compiled seccomp filters, so joining a container does not recompile its filter each time. */
+/* A cache of compiled seccomp filters, so joining a container does not recompile its filter each
+ * time. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -107,7 +108,8 @@ static int kernel_flags(const struct ct_seccomp *sc, unsigned *ret)
 	if (sc->listener_path)
 		return -1;
 	for (size_t i = 0; i < sc->n_syscalls; i++)
-		if (sc->syscalls[i].action && strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+		if (sc->syscalls[i].action &&
+		    strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
 			return -1;
 	for (size_t i = 0; i < sc->flags.n; i++) {
 		if (strcmp(sc->flags.v[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
@@ -226,7 +228,8 @@ static int read_cache(int fd, struct join_bpf *ret)
 /* Written under a temporary name and renamed: a reader sees all of it or nothing. */
 static void write_cache(int dirfd, const char *name, const struct join_bpf *bpf)
 {
-	struct cache_header h = {.magic = CACHE_MAGIC, .flags = bpf->flags, .len = (uint32_t)bpf->len};
+	struct cache_header h = {
+		.magic = CACHE_MAGIC, .flags = bpf->flags, .len = (uint32_t)bpf->len};
 	char tmp[64];
 	cleanup_close int fd = -1;
 	size_t size = bpf->len * sizeof(*bpf->prog);
@@ -240,8 +243,7 @@ static void write_cache(int dirfd, const char *name, const struct join_bpf *bpf)
 		unlinkat(dirfd, tmp, 0);
 }
 
-void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc,
-			  struct join_bpf *ret)
+void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc, struct join_bpf *ret)
 {
 	cleanup_close int dirfd = -1;
 	cleanup_close int fd = -1;

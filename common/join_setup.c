@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The joining child: cgroups, namespaces, then the process as nsenter or as the container sets it up. */
+/* The joining child: cgroups, namespaces, then the process as nsenter or as the container sets it
+ * up. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -83,7 +84,8 @@ static int enter_cgroups(struct join_ctx *ctx, struct ct_err *err)
 	for (size_t i = 0; i < ctx->n_cgroups; i++) {
 		if (write(ctx->cgroup_fd[i], "0", 1) != 1)
 			return ct_err_set(err, errno, "write '%s'",
-					  ctx->cgroup_path[i] ? ctx->cgroup_path[i] : "cgroup.procs");
+					  ctx->cgroup_path[i] ? ctx->cgroup_path[i]
+							      : "cgroup.procs");
 		ct_closep(&ctx->cgroup_fd[i]);
 		ctx->cgroup_fd[i] = -1;
 	}
@@ -266,10 +268,12 @@ static int load_seccomp(const struct join_ctx *ctx, struct ct_err *err)
 		return join_seccomp_load_bpf(&ctx->bpf, err);
 	if (ct_seccomp_load(req->linux_->seccomp, NULL, &listener, err) < 0)
 		return ct_err_wrap(err, "load seccomp filter");
-	/* LIMITATION: no seccomp listener hand-off for joined processes; such exec fails with "seccomp notify listener is not supported for exec". */
+	/* LIMITATION: no seccomp listener hand-off for joined processes; such exec fails with
+	 * "seccomp notify listener is not supported for exec". */
 	if (listener >= 0) {
 		close(listener);
-		return ct_err_set(err, ENOTSUP, "seccomp notify listener is not supported for exec");
+		return ct_err_set(err, ENOTSUP,
+				  "seccomp notify listener is not supported for exec");
 	}
 
 	return 0;

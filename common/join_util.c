@@ -97,8 +97,7 @@ static bool options_hold(const char *super_opts, const char *list)
  * One mountinfo line: "36 25 0:31 /ROOT /MOUNTPOINT opts - FSTYPE SOURCE SUPER".
  * Returns true when it is the hierarchy's mount and fills root and mountpoint.
  */
-static bool match_mount(const char *line, const char *controllers, char root[1024],
-			char mnt[1024])
+static bool match_mount(const char *line, const char *controllers, char root[1024], char mnt[1024])
 {
 	char fstype[32], super[512];
 	const char *sep = strstr(line, " - ");
@@ -135,7 +134,8 @@ int ct_join_cgroup_dir(const char *line, const char *mountinfo, char *buf, size_
 	for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		if (!match_mount(l, controllers, root, mnt))
 			continue;
-		/* A mount of a sub-tree (as inside a cgroup namespace) shows paths below its root. */
+		/* A mount of a sub-tree (as inside a cgroup namespace) shows paths below its root.
+		 */
 		len = strlen(root);
 		if (strcmp(root, "/") == 0)
 			len = 0;

@@ -114,8 +114,7 @@ static int wait_loop(pid_t pid, bool forward, int sfd, struct relay *r, int *wst
 	}
 }
 
-int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus,
-		 struct ct_err *err)
+int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err)
 {
 	struct relay r = {.master = master, .in_open = master >= 0, .out_open = master >= 0};
 	struct termios saved;
@@ -142,7 +141,8 @@ int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus,
 	if (master >= 0) {
 		fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 		ct_terminal_copy_size(STDIN_FILENO, master);
-		is_raw = isatty(STDIN_FILENO) && ct_terminal_raw(STDIN_FILENO, &saved, &ignored) == 0;
+		is_raw = isatty(STDIN_FILENO) &&
+			 ct_terminal_raw(STDIN_FILENO, &saved, &ignored) == 0;
 	}
 	rc = wait_loop(pid, forward_signals, sfd, &r, &wstatus);
 	if (rc < 0)

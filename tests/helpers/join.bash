@@ -11,6 +11,7 @@ join_start_target() {
 	local marker=$BATS_TEST_TMPDIR/target.ready
 	mkdir -p "$BATS_TEST_TMPDIR/wd"
 	rm -f "$marker"
+	# shellcheck disable=SC2016 # $0 is for the inner sh
 	(cd "$BATS_TEST_TMPDIR/wd" && exec env JOIN_TEST_VAR=from-target \
 		unshare --fork --pid --mount-proc --uts --ipc --net --mount "$@" \
 		sh -c 'hostname joined-target && touch "$0" && exec sleep 100' "$marker") \

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests of the pure parts of common/join: option letters, setns order, cgroup mounts, parsing. */
+/* Unit tests of the pure parts of common/join: option letters, setns order, cgroup mounts, parsing.
+ */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -109,8 +110,8 @@ static void test_parse_user(void)
 	TAP_OK(ct_join_parse_user("1000", &uid, &has_gid, &gid, &err) == 0 && uid == 1000 &&
 		       !has_gid,
 	       "UID alone");
-	TAP_OK(ct_join_parse_user("1:2", &uid, &has_gid, &gid, &err) == 0 && uid == 1 &&
-		       has_gid && gid == 2,
+	TAP_OK(ct_join_parse_user("1:2", &uid, &has_gid, &gid, &err) == 0 && uid == 1 && has_gid &&
+		       gid == 2,
 	       "UID:GID");
 	TAP_OK(ct_join_parse_user("root", &uid, &has_gid, &gid, &err) < 0 && err.errnum == EINVAL,
 	       "a name is refused");
@@ -128,7 +129,8 @@ static void test_env_set(void)
 	TAP_OK(ct_join_env_set(&env, "A=1", &err) == 0 && env.n == 1, "a new key is appended");
 	TAP_OK(ct_join_env_set(&env, "AB=2", &err) == 0 && env.n == 2,
 	       "a key with the same prefix is another key");
-	TAP_OK(ct_join_env_set(&env, "A=3", &err) == 0 && env.n == 2 && strcmp(env.v[0], "A=3") == 0,
+	TAP_OK(ct_join_env_set(&env, "A=3", &err) == 0 && env.n == 2 &&
+		       strcmp(env.v[0], "A=3") == 0,
 	       "an existing key is replaced in place");
 	TAP_OK(ct_join_env_set(&env, "NOEQ", &err) < 0 && err.errnum == EINVAL,
 	       "an entry without '=' is refused");

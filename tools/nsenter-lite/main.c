@@ -31,8 +31,8 @@ enum {
 
 struct opts {
 	bool is_container;
-	struct ct_join_req req;		       /* nsenter mode */
-	struct ct_join_container_opts ct;      /* --container mode */
+	struct ct_join_req req;		  /* nsenter mode */
+	struct ct_join_container_opts ct; /* --container mode */
 	char *caps[MAX_REPEAT];
 	char *env[MAX_REPEAT];
 	char *const *argv;
@@ -119,9 +119,9 @@ static void usage(FILE *out)
 
 static bool takes_separate_arg(const char *arg)
 {
-	static const char *const with_arg[] = {"-t", "-S", "-G", "--target", "--setuid",
-					       "--setgid", "--container", "--cap", "--cwd",
-					       "--process", NULL};
+	static const char *const with_arg[] = {"-t",	   "-S",	"-G",	       "--target",
+					       "--setuid", "--setgid",	"--container", "--cap",
+					       "--cwd",	   "--process", NULL};
 
 	for (size_t i = 0; with_arg[i]; i++)
 		if (strcmp(arg, with_arg[i]) == 0)
@@ -135,7 +135,8 @@ static bool wants_container(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
 			return false;
-		if (strcmp(argv[i], "--container") == 0 || strncmp(argv[i], "--container=", 12) == 0)
+		if (strcmp(argv[i], "--container") == 0 ||
+		    strncmp(argv[i], "--container=", 12) == 0)
 			return true;
 		if (takes_separate_arg(argv[i]))
 			i++;
@@ -148,6 +149,8 @@ static int parse_number(const char *text, long max, long *ret, struct ct_err *er
 	char *end;
 	long v;
 
+	if (!text)
+		return ct_err_set(err, EINVAL, "missing number");
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno || end == text || *end || v < 0 || v > max)
@@ -161,7 +164,7 @@ static int parse_plain_opt(struct opts *o, int c, char *arg, struct ct_err *err)
 {
 	struct ct_join_req *r = &o->req;
 	int ns = ct_join_ns_from_letter(c);
-	long v;
+	long v = 0;
 
 	/* "-m=FILE" hands getopt's optional argument over with its '='. */
 	if (arg && arg[0] == '=')
@@ -319,8 +322,8 @@ static int run_plain(struct opts *o, int *ret_code, int *ret_signal, enum ct_joi
 	return 0;
 }
 
-static int run_container(struct opts *o, int *ret_code, int *ret_signal,
-			 enum ct_join_fail *fail, struct ct_err *err)
+static int run_container(struct opts *o, int *ret_code, int *ret_signal, enum ct_join_fail *fail,
+			 struct ct_err *err)
 {
 	static char *const shell[] = {"/bin/sh", NULL};
 
@@ -356,7 +359,8 @@ int main(int argc, char **argv)
 
 	if (rc < 0) {
 		fprintf(stderr, TOOL ": %s\n", ct_err_str(&err, line, sizeof(line)));
-		/* As nsenter (and shells): 127 for a program not found, 126 for one that cannot run. */
+		/* As nsenter (and shells): 127 for a program not found, 126 for one that cannot
+		 * run. */
 		if (fail == CT_JOIN_FAIL_EXEC)
 			return err.errnum == ENOENT ? 127 : 126;
 		return 1;

@@ -132,7 +132,8 @@ static int parse_global(int argc, char **argv, struct exec_opts *o)
 			o->debug = true;
 			break;
 		case OPT_SYSTEMD_CGROUP:
-			/* Joining reads the cgroups from /proc/PID/cgroup: the driver does not matter. */
+			/* Joining reads the cgroups from /proc/PID/cgroup: the driver does not
+			 * matter. */
 			break;
 		default:
 			return usage_error("unknown option", argv[optind - 1]);
