@@ -92,7 +92,9 @@ teardown() {
 	pid=$!
 	ct_wait_status "$C1" running
 	nsinit kill "$C1" KILL
-	run -137 wait "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[[ $rc -eq 137 ]]
 }
 
 @test "nsinit: run forwards a signal to the container in the foreground" {
@@ -102,7 +104,9 @@ teardown() {
 	ct_wait_status "$C1" running
 	sleep 0.3
 	kill -TERM "$pid"
-	run -42 wait "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[[ $rc -eq 42 ]]
 }
 
 @test "nsinit: run prints the process's output and passes stdin" {
@@ -146,8 +150,7 @@ teardown() {
 		[[ ${lines[0]} == *"invalid container id"* || ${lines[0]} == *"cannot be empty"* ]]
 	done
 	[[ ! -e $BATS_TEST_TMPDIR/evil ]]
-	run ls "$BATS_TEST_TMPDIR/state"
-	assert_output ""
+	[[ ! -e $BATS_TEST_TMPDIR/state || -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
 }
 
 @test "nsinit: start of a running container fails" {
@@ -247,12 +250,12 @@ teardown() {
 }
 
 @test "nsinit: ps --format json lists the host pids of the container's processes" {
-	ct_bundle -- sh -c 'sleep 100 & sleep 100'
+	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
 	ct_run_detached "$C1"
 	init=$(nsinit state "$C1" | jq .pid)
 	sleep 0.3
 	run -0 nsinit ps --format json "$C1"
-	[[ $(jq length <<<"$output") -eq 2 ]]
+	[[ $(jq length <<<"$output") -eq 3 ]]
 	jq -e --argjson p "$init" 'index($p) != null' <<<"$output"
 	for p in $(jq '.[]' <<<"$output"); do
 		[[ $(readlink "/proc/$p/ns/pid") == "$(readlink "/proc/$init/ns/pid")" ]]
