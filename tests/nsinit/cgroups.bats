@@ -115,6 +115,16 @@ cgroup_dirs_of_id() {
 	[[ $stderr == "nsinit: $CT_ID: resume: container not paused" ]] || fail "stderr: $stderr"
 }
 
+@test "nsinit: delete --force removes a paused container" {
+	ct_up
+	ns pause "$CT_ID" || fail "pause failed"
+	pid=$(jq .pid "$CT_STATE/$CT_ID/state.json")
+	run timeout 20 "$NSINIT" --root "$CT_STATE" delete --force "$CT_ID"
+	assert_success
+	[[ ! -e $CT_STATE/$CT_ID ]] || fail "state left"
+	[[ ! -d /proc/$pid ]] || [[ $(awk '{print $3}' "/proc/$pid/stat") == Z ]] || fail "init $pid alive"
+}
+
 @test "nsinit: update changes limits with runc's flags" {
 	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}'
 	ct_up

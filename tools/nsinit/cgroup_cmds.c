@@ -375,6 +375,22 @@ int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *e
 	return rc;
 }
 
+int nsinit_cgroup_thaw(const struct ct_record *rec, struct ct_err *err)
+{
+	struct ct_cgroup *cg;
+	int rc;
+
+	if (!rec->cgroup)
+		return 0;
+	cg = record_cgroup(rec, err);
+	if (!cg)
+		return -1;
+	rc = ct_cgroup_freeze(cg, false, err);
+	ct_cgroup_free(cg);
+
+	return rc;
+}
+
 int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err)
 {
 	struct ct_cgroup *cg;

@@ -375,6 +375,9 @@ int cmd_delete(const struct opts *o, struct ct_err *err)
 		if (!o->force)
 			return ct_err_set(err, 0, "delete: cannot delete container that is not stopped: %s",
 					  ct_status_name(status));
+		/* A task frozen by the v1 freezer does not die of SIGKILL until thawed. */
+		if (status == CT_STATUS_PAUSED && nsinit_cgroup_thaw(&c.rec, err) < 0)
+			return ct_err_wrap(err, "delete");
 		if (kill_and_wait(&c.rec, err) < 0)
 			return ct_err_wrap(err, "delete");
 	}

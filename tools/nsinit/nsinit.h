@@ -101,6 +101,9 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 /* Moves pid into the recorded cgroup; 0 when there is none. */
 int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err);
 
+/* Thaws the recorded cgroup (delete --force of a paused container); 0 when there is none. */
+int nsinit_cgroup_thaw(const struct ct_record *rec, struct ct_err *err);
+
 /* Kills what is left in the recorded cgroup and removes it; 0 when there is none. */
 int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err);
 
