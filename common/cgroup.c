@@ -539,6 +539,10 @@ static int make_dirs(struct cg_dir *d, int levels, struct ct_err *err)
  * path, from the root), each controller on its own so that one refusal (EBUSY
  * in a cgroup that holds processes) does not cost the others; a resource that
  * then needs a missing controller fails with a clear error.
+ * LIMITATION: on cgroup v2 a caller whose own cgroup holds processes (and is
+ * not the root) cannot delegate controllers below it (the no-internal-process
+ * rule), so resources fail with "cgroup controller 'memory' is not available";
+ * run nsinit from a cgroup of its own (or the root), as systemd-run --scope does.
  */
 static void enable_controllers(const struct cg_dir *d, int levels)
 {
