@@ -218,6 +218,9 @@ int ct_cgroup_kill(const struct ct_cgroup *cg, struct ct_err *err)
 	if (v2 && cg_has_file(v2->path, "cgroup.kill")) {
 		if (cg_write(v2->path, "cgroup.kill", "1", err) < 0)
 			return ct_err_wrap(err, "kill cgroup");
+		/* On a hybrid host the v1 freezer still holds them: the kill lands once thawed. */
+		if (fz && freeze_v1(fz, false, err) < 0)
+			return ct_err_wrap(err, "kill cgroup");
 		return wait_empty(cg, true, err);
 	}
 	/* A frozen task cannot die and a fork bomb outruns us: freeze, signal, thaw. */

@@ -717,7 +717,9 @@ static void test_freezer(void)
 	TAP_OK(ok, "thaws the cgroup (%s)", err.msg);
 	nanosleep(&tick, NULL);
 	TAP_OK(*counter > after, "the thawed child runs again");
-	destroy_ok(cg, "destroys the frozen cgroup");
+	ok = ct_cgroup_freeze(cg, true, &err) == 0;
+	TAP_OK(ok, "freezes the cgroup again (%s)", err.msg);
+	destroy_ok(cg, "destroys the cgroup while frozen, killing the frozen child");
 	wait_status(pid);
 	munmap((void *)counter, 4096);
 }
