@@ -36,9 +36,13 @@ teardown() {
 }
 
 @test "nsenter-lite: passes signals sent to it on to the program" {
-	"$NSENTER_LITE" -t "$TARGET_PID" -a sh -c 'trap "exit 9" TERM; sleep 30 & wait' 3>&- &
-	local pid=$!
-	sleep 0.5
+	"$NSENTER_LITE" -t "$TARGET_PID" -a sh -c 'trap "exit 9" TERM; echo ready; sleep 30 & wait' \
+		>"$BATS_TEST_TMPDIR/out" 3>&- &
+	local pid=$! _i
+	for _i in $(seq 100); do
+		grep -q ready "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.05
+	done
 	kill -TERM "$pid"
 	run -9 wait "$pid"
 }
@@ -100,4 +104,35 @@ teardown() {
 	refute_output --regexp '(mnt|net|uts|ipc|pid|user|cgroup|time):\['
 	refute_output --partial cgroup.procs
 	refute_output --partial "$BATS_TEST_TMPDIR/wd"
+}
+
+@test "nsenter-lite: stays undumpable, so the joined side cannot open our binary through /proc/PID/exe" {
+	requires userns
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	join_stop_target
+	local as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	# An unprivileged owner of both sides: only dumpability stands between them.
+	"${as_nobody[@]}" unshare --user --map-root-user --fork --pid --mount-proc sleep 100 \
+		</dev/null >/dev/null 2>&1 3>&- &
+	TARGET_UNSHARE=$!
+	local _i
+	for _i in $(seq 100); do
+		TARGET_PID=$(pgrep -P "$TARGET_UNSHARE" || true)
+		[[ -n $TARGET_PID && $(cat "/proc/$TARGET_PID/comm") == sleep ]] && break
+		sleep 0.05
+	done
+	"${as_nobody[@]}" "$NSENTER_LITE" --preserve-credentials -t "$TARGET_PID" -U -p -m sleep 5 \
+		</dev/null >/dev/null 2>&1 3>&- &
+	local joiner=$! child=
+	for _i in $(seq 100); do
+		child=$(pgrep -P "$joiner" -x sleep || true)
+		[[ -n $child ]] && break
+		sleep 0.05
+	done
+	[[ -n $child ]]
+	run -1 "${as_nobody[@]}" readlink "/proc/$joiner/exe"
+	# The program itself, once executed, is an ordinary process again.
+	run -0 "${as_nobody[@]}" readlink "/proc/$child/exe"
+	kill "$child" "$joiner" 2>/dev/null || true
+	wait "$joiner" || true
 }
