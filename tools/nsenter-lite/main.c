@@ -38,7 +38,10 @@ struct opts {
 	char *const *argv;
 };
 
-/* Plain mode: util-linux nsenter's spelling. */
+/*
+ * Plain mode: util-linux nsenter's spelling.
+ * LIMITATION: no --wdns, --net-socket, --keep-caps, --follow-context, "=:NSID" or "follow" ids (newer nsenter); they fail with "unknown option".
+ */
 static const struct option plain_options[] = {
 	{"all", no_argument, NULL, 'a'},
 	{"target", required_argument, NULL, 't'},
