@@ -169,7 +169,10 @@ static int parse_id(const char *text, size_t len, unsigned *ret)
 	return 0;
 }
 
-/* LIMITATION: numeric ids only, no names from the container's /etc/passwd; a name fails with "user 'NAME' is not UID[:GID]". */
+/*
+ * LIMITATION: numeric ids only, no names from the container's /etc/passwd;
+ * a name fails with "user 'NAME' is not UID[:GID]".
+ */
 int ct_join_parse_user(const char *text, uid_t *ret_uid, bool *ret_has_gid, gid_t *ret_gid,
 		       struct ct_err *err)
 {

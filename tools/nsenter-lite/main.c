@@ -40,7 +40,8 @@ struct opts {
 
 /*
  * Plain mode: util-linux nsenter's spelling.
- * LIMITATION: no --wdns, --net-socket, --keep-caps, --follow-context, "=:NSID" or "follow" ids (newer nsenter); they fail with "unknown option".
+ * LIMITATION: no --wdns, --net-socket, --keep-caps, --follow-context, "=:NSID" or "follow" ids
+ * (newer nsenter); they fail with "unknown option".
  */
 static const struct option plain_options[] = {
 	{"all", no_argument, NULL, 'a'},
