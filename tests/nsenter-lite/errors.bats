@@ -100,3 +100,10 @@ teardown() {
 	run -0 "$NSENTER_LITE" --help
 	assert_line --index 0 --partial "usage: nsenter-lite"
 }
+
+@test "nsenter-lite: newer nsenter options it does not take are refused as unknown" {
+	run -2 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -a --wdns=/ true
+	assert_equal "$stderr" "nsenter-lite: unknown option '--wdns=/'; see 'nsenter-lite --help'"
+	run -2 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -a --keep-caps true
+	assert_equal "${#stderr_lines[@]}" 1
+}
