@@ -20,8 +20,18 @@
 static int check_status(int dirfd, const struct ct_record *rec, bool ignore_paused,
 			struct ct_err *err)
 {
+	struct ct_err ignored;
+	uint64_t start;
+
 	switch (ct_state_status(dirfd, rec)) {
 	case CT_STATUS_STOPPED:
+		/* Said apart, since joining that process would have been joining a stranger. */
+		if (rec->pid > 0 && ct_proc_start_time(rec->pid, &start, NULL, &ignored) == 0 &&
+		    start != rec->start_time)
+			return ct_err_set(
+				err, 0,
+				"cannot exec in a stopped container (its pid %d now belongs to another process)",
+				(int)rec->pid);
 		return ct_err_set(err, 0, "cannot exec in a stopped container");
 	case CT_STATUS_PAUSED:
 		if (ignore_paused)

@@ -143,7 +143,8 @@ enter() {
 	# The record now names a process whose start time is not the init's: a reused pid.
 	jq --argjson p $$ '(.pid = $p)' "$state" >"$state.new" && mv "$state.new" "$state"
 	run -1 --separate-stderr enter web true
-	assert_equal "$stderr" "nsenter-lite: container 'web': cannot exec in a stopped container"
+	assert_equal "$stderr" \
+		"nsenter-lite: container 'web': cannot exec in a stopped container (its pid $$ now belongs to another process)"
 }
 
 @test "nsenter-lite: --container refuses a paused container" {

@@ -179,3 +179,10 @@ nsexec() {
 	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" list --quiet
 	assert_output web
 }
+
+@test "nsinit exec: --log --log-format json records the failure for the engine" {
+	run -255 "$NSINIT" --root "$NSINIT_TEST_ROOT" --log "$BATS_TEST_TMPDIR/log.json" \
+		--log-format json exec web no-such-program
+	run -0 jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log.json"
+	assert_output --partial "exec failed: container 'web': exec 'no-such-program': executable file not found"
+}
