@@ -58,6 +58,12 @@ check "the container sees its cgroup as / (cgroup namespace)" \
 	sh -c "$N run --bundle $B c2 >/tmp/c2.out && grep -qx '0::/' /tmp/c2.out"
 check "run removed the cgroup" test ! -e /sys/fs/cgroup/c2
 
+use_config abspath
+check "an absolute cgroupsPath is used as given" \
+	sh -c "$N create --bundle $B c4 && grep -q . /sys/fs/cgroup/ct-abs/inner/cgroup.procs"
+check "delete removes every level create made" \
+	sh -c "$N delete --force c4 && [ ! -e /sys/fs/cgroup/ct-abs ]"
+
 use_config devices
 check "the device program allows /dev/null and refuses an unlisted device" \
 	sh -c "$N run --bundle $B c3 >/tmp/c3.out 2>&1; grep -q 'null ok' /tmp/c3.out &&

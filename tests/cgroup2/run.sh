@@ -68,6 +68,8 @@ make_configs() {
 		"$base/config.json" >"$out/limits.json"
 	jq '.process.terminal = false | .process.args = ["cat", "/proc/self/cgroup"]' \
 		"$base/config.json" >"$out/cgroupns.json"
+	jq '.process.terminal = false | .process.args = ["sleep", "100"] |
+		.linux.cgroupsPath = "/ct-abs/inner"' "$base/config.json" >"$out/abspath.json"
 	jq '.process.terminal = false |
 		.process.capabilities.bounding += ["CAP_MKNOD"] |
 		.process.capabilities.effective += ["CAP_MKNOD"] |
