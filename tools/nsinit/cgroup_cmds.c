@@ -375,6 +375,22 @@ int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *e
 	return rc;
 }
 
+int nsinit_cgroup_dirfd(const struct ct_record *rec)
+{
+	struct ct_cgroup *cg;
+	struct ct_err err;
+	int fd = -1;
+
+	if (!rec->cgroup)
+		return -1;
+	cg = ct_cgroup_from_json(rec->cgroup, &err);
+	if (cg && ct_cgroup_get_mode(cg) == CT_CGROUP_V2)
+		fd = ct_cgroup_open_v2_dirfd(cg, &err);
+	ct_cgroup_free(cg);
+
+	return fd;
+}
+
 int nsinit_cgroup_thaw(const struct ct_record *rec, struct ct_err *err)
 {
 	struct ct_cgroup *cg;

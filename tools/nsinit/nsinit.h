@@ -98,6 +98,13 @@ int cmd_events(const struct opts *o, struct ct_err *err);
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
 			 struct ct_err *err);
 
+/*
+ * An O_CLOEXEC descriptor of the recorded cgroup2 directory for clone3's
+ * CLONE_INTO_CGROUP, or -1 (no cgroup, or not a pure v2 host: then the
+ * caller uses nsinit_cgroup_enter alone).
+ */
+int nsinit_cgroup_dirfd(const struct ct_record *rec);
+
 /* Moves pid into the recorded cgroup; 0 when there is none. */
 int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err);
 
