@@ -103,3 +103,13 @@ ct_run_detached() {
 	nsinit run --detach --bundle "$BUNDLE" "$@" "$id" </dev/null \
 		>"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err"
 }
+
+# Lets a container's mapped root (an unprivileged host uid) reach $BUNDLE:
+# bats makes its run directory 0700.
+ct_bundle_traversable() {
+	local d=$BUNDLE
+	while [[ $d != / && $d != /tmp ]]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}

@@ -162,7 +162,12 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 		    ct_ns_join(fds[info->type], info->type, ns->path, &err) < 0)
 			goto fail;
 	}
-	pid = clone3_flags(flags | CLONE_PARENT);
+	/*
+	 * clone3 refuses an exit signal with CLONE_PARENT; the legacy clone gives
+	 * the child our own exit signal (SIGCHLD, as we were forked), so the
+	 * runtime can wait for its init as for any child.
+	 */
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | CLONE_PARENT, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
 		ct_err_set(&err, errno, "clone");
 		goto fail;
