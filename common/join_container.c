@@ -17,6 +17,27 @@
 #include "common/json.h"
 #include "common/state.h"
 
+/* state.json in one read (ct_state_load reads it a byte at a time), then the state module's parser.
+ */
+static int load_record(const char *root, const char *id, struct ct_record *rec, struct ct_err *err)
+{
+	cleanup_free char *path = NULL;
+	cleanup_free char *buf = NULL;
+	cleanup_json json_t *doc = NULL;
+	json_error_t jerr;
+	size_t len;
+
+	if (asprintf(&path, "%s/%s/state.json", root, id) < 0)
+		return ct_err_set(err, ENOMEM, "build state path");
+	if (ct_read_file(path, &buf, &len, err) < 0)
+		return -1;
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		return ct_err_set(err, EINVAL, "parse '%s': %s", path, jerr.text);
+
+	return ct_record_from_json(doc, rec, err);
+}
+
 static int check_status(int dirfd, const struct ct_record *rec, bool ignore_paused,
 			struct ct_err *err)
 {
@@ -52,6 +73,7 @@ static struct ct_spec *load_config(const char *root, const struct ct_record *rec
 {
 	cleanup_free char *path = NULL;
 	cleanup_free char *buf = NULL;
+	cleanup_json json_t *doc = NULL;
 	struct ct_diags diags = {0};
 	struct ct_spec *spec;
 	size_t len;
@@ -67,7 +89,12 @@ static struct ct_spec *load_config(const char *root, const struct ct_record *rec
 	}
 	if (!buf)
 		return NULL;
-	spec = ct_spec_parse(buf, len, &diags);
+	/*
+	 * create validated this copy before saving it; the model alone is
+	 * enough here (the schema pass is most of a parse's time).
+	 */
+	doc = ct_json_parse(buf, len, &diags);
+	spec = doc ? ct_spec_from_json(doc, &diags) : NULL;
 	if (!spec || !spec->process) {
 		ct_err_set(err, EINVAL, "read config '%s': %s", path,
 			   diags.count ? diags.items[0].msg : "no process");
@@ -259,7 +286,8 @@ int ct_join_container(const struct ct_join_container_opts *o, int *ret_code, int
 	*ret_fail = CT_JOIN_FAIL_SETUP;
 	if (ct_state_check_id(o->id, err) < 0)
 		return -1;
-	if (ct_state_open_dir(root, o->id, &dirfd, err) < 0 || ct_state_load(dirfd, &rec, err) < 0)
+	if (ct_state_open_dir(root, o->id, &dirfd, err) < 0 ||
+	    load_record(root, o->id, &rec, err) < 0)
 		goto out;
 	if (check_status(dirfd, &rec, o->ignore_paused, err) < 0)
 		goto out;
