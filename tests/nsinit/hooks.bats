@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# nsinit: the six hook stages, their state on stdin, args, env, timeout and failures.
+bats_require_minimum_version 1.5.0
+load ../helpers/common
+
+setup() {
+	requires root rootfs jq
+	C1=$(ct_id 1)
+	LOG=$BATS_TEST_TMPDIR/hooks.log
+	export LOG
+}
+
+teardown() {
+	ct_cleanup
+}
+
+# add_hook STAGE SCRIPT [TIMEOUT]: a /bin/sh -c SCRIPT hook; $LOG is passed in env.
+add_hook() {
+	local stage=$1 script=$2 timeout=${3:-}
+	ct_edit --arg s "$stage" --arg c "$script" --arg log "$LOG" --arg t "$timeout" \
+		'.hooks[$s] += [{path: "/bin/sh", args: ["sh", "-c", $c], env: ["LOG=" + $log]}
+			+ (if $t == "" then {} else {timeout: ($t | tonumber)} end)]'
+}
+
+@test "nsinit: all six hook stages run, in the lifecycle's order" {
+	ct_bundle -- sh -c 'cat /tmp/start-hook'
+	ct_edit '.root.readonly = false'
+	for s in prestart createRuntime createContainer poststart poststop; do
+		add_hook "$s" "echo $s >>\"\$LOG\""
+	done
+	# startContainer runs inside the container, after pivot_root
+	add_hook startContainer 'echo startContainer >/tmp/start-hook'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output startContainer
+	run cat "$LOG"
+	assert_output $'prestart\ncreateRuntime\ncreateContainer\npoststart\npoststop'
+}
+
+@test "nsinit: hooks read the state on stdin: creating, running, stopped" {
+	ct_bundle -- true
+	add_hook createRuntime 'cat >"$LOG.createRuntime"'
+	add_hook poststart 'cat >"$LOG.poststart"'
+	add_hook poststop 'cat >"$LOG.poststop"'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ $(jq -r .status "$LOG.createRuntime") == creating ]]
+	[[ $(jq -r .status "$LOG.poststart") == running ]]
+	[[ $(jq -r .status "$LOG.poststop") == stopped ]]
+	[[ $(jq -r .id "$LOG.createRuntime") == "$C1" ]]
+	[[ $(jq -r .bundle "$LOG.createRuntime") == "$BUNDLE" ]]
+	(($(jq .pid "$LOG.createRuntime") > 1))
+	[[ $(jq -r .ociVersion "$LOG.poststart") == 1.* ]]
+}
+
+@test "nsinit: a createRuntime hook runs in the runtime's namespaces and can see the init's" {
+	ct_bundle -- true
+	add_hook createRuntime 'pid=$(/usr/bin/jq .pid); /usr/bin/readlink /proc/self/ns/net /proc/$pid/ns/net >"$LOG"'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1"
+	run cat "$LOG"
+	assert_line --index 0 "$(readlink /proc/self/ns/net)"
+	refute_line --index 1 "$(readlink /proc/self/ns/net)"
+}
+
+@test "nsinit: a hook gets exactly its args and env" {
+	ct_bundle -- true
+	ct_edit --arg log "$LOG" '.hooks.poststart = [{path: "/bin/sh",
+		args: ["myhook", "-c", "/usr/bin/tr \"\\\\0\" \" \" </proc/$$/cmdline >\"$LOG\"; /usr/bin/env >\"$LOG.env\"", "zero", "first"],
+		env: ["FOO=bar", "LOG=" + $log]}]'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1"
+	run cat "$LOG"
+	assert_output --regexp '^myhook -c .* zero first $'
+	run cat "$LOG.env"
+	assert_line "FOO=bar"
+	refute_output --partial "BATS"
+	refute_output --partial "C1="
+}
+
+@test "nsinit: a hook past its timeout is killed and create fails cleanly" {
+	ct_bundle -- true
+	add_hook createRuntime 'echo $$ >"$LOG.pid"; exec /bin/sleep 30' 1
+	SECONDS=0
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	((SECONDS < 10))
+	assert_output --partial "createRuntime hook 0: hook '/bin/sh' killed after 1 s timeout"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+	run ! kill -0 "$(<"$LOG.pid")"
+}
+
+@test "nsinit: a failing createRuntime hook fails create and removes everything" {
+	ct_bundle -- sleep 100
+	add_hook createRuntime 'exit 3'
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: createRuntime hook 0: hook '/bin/sh' exited with status 3"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+	run -0 nsinit list -q
+	assert_output ""
+}
+
+@test "nsinit: a failing createContainer hook fails create with its message" {
+	ct_bundle -- sleep 100
+	add_hook createContainer 'exit 4'
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: createContainer hook 0: hook '/bin/sh' exited with status 4"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: a failing poststart hook is logged and run goes on" {
+	ct_bundle -- sh -c 'echo container-ran'
+	add_hook poststart 'exit 3'
+	add_hook poststop 'echo poststop-ran >>"$LOG"'
+	run -0 nsinit --log "$BATS_TEST_TMPDIR/nsinit.log" run --bundle "$BUNDLE" "$C1"
+	assert_output container-ran
+	grep -q "poststart hook 0: hook '/bin/sh' exited with status 3, continuing" \
+		"$BATS_TEST_TMPDIR/nsinit.log"
+	[[ $(<"$LOG") == poststop-ran ]]
+}
+
+@test "nsinit: a failing poststop hook is logged and delete still removes the container" {
+	ct_bundle -- true
+	add_hook poststop 'exit 5'
+	run -0 nsinit --log "$BATS_TEST_TMPDIR/nsinit.log" run --bundle "$BUNDLE" "$C1"
+	grep -q "poststop hook 0: hook '/bin/sh' exited with status 5, continuing" \
+		"$BATS_TEST_TMPDIR/nsinit.log"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: what a hook prints goes to the log" {
+	ct_bundle -- true
+	add_hook prestart 'echo said-by-hook; echo on-stderr >&2'
+	run -0 nsinit --log "$BATS_TEST_TMPDIR/nsinit.log" --log-format json run --bundle "$BUNDLE" "$C1"
+	jq -se 'any(.[]; .msg | test("said-by-hook"))' "$BATS_TEST_TMPDIR/nsinit.log"
+	jq -se 'any(.[]; .msg | test("on-stderr"))' "$BATS_TEST_TMPDIR/nsinit.log"
+	refute_output --partial said-by-hook
+}
+
+@test "nsinit: a hook that does not exist fails create with the path" {
+	ct_bundle -- true
+	ct_edit '.hooks.prestart = [{path: "/nonexistent/hook"}]'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output --partial "'/nonexistent/hook': No such file or directory"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
