@@ -437,3 +437,27 @@ void ct_join_exit_status(int wstatus, int *ret_code, int *ret_signal)
 		*ret_code = 255;
 	}
 }
+
+int ct_join_reserve_fds(int n, struct ct_err *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int null;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0)
+			return ct_err_set(err, errno, "open '/dev/null'");
+		/* open takes the lowest free number: fd itself, or one below it we filled already.
+		 */
+		if (null != fd) {
+			int moved = dup3(null, fd, O_CLOEXEC);
+
+			close(null);
+			if (moved < 0)
+				return ct_err_set(err, errno, "reserve descriptor %d", fd);
+		}
+	}
+
+	return 0;
+}

@@ -85,6 +85,13 @@ int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master
  */
 int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err);
 
+/*
+ * Fills the holes among descriptors 3 .. 3+n-1 with /dev/null, so nothing
+ * opened later (a log file, a pidfd, a socket) can land in the range
+ * passed on with preserve_fds. Call it before opening anything.
+ */
+int ct_join_reserve_fds(int n, struct ct_err *err);
+
 /* The program's fate from a wait status: exit code, or the killing signal (code 128+N). */
 void ct_join_exit_status(int wstatus, int *ret_code, int *ret_signal);
 

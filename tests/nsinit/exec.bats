@@ -186,3 +186,10 @@ nsexec() {
 	run -0 jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log.json"
 	assert_output --partial "exec failed: container 'web': exec 'no-such-program': executable file not found"
 }
+
+@test "nsinit exec: --preserve-fds never hands over a descriptor of its own" {
+	# Nothing given at 3 and 4: the log file and the rest must not land there.
+	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" --log "$BATS_TEST_TMPDIR/log" exec \
+		--preserve-fds 2 web sh -c 'readlink /proc/$$/fd/3; readlink /proc/$$/fd/4' 3<&- 4<&-
+	assert_equal "$output" "$(printf '%s\n' /dev/null /dev/null)"
+}

@@ -281,6 +281,10 @@ int nsinit_exec_main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc == 1 ? 0 : 2;
+	if (ct_join_reserve_fds(o.ct.preserve_fds, &err) < 0) {
+		report(&err);
+		return EXIT_EXEC_FAILED;
+	}
 	if (ct_log_init("nsinit", o.log_path, o.log_format, o.debug ? CT_LOG_DEBUG : CT_LOG_WARN,
 			&err) < 0) {
 		report(&err);
