@@ -48,10 +48,10 @@ int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_er
 		return ct_err_set(err, errno, "open namespace '%s'", path);
 	kind = ioctl(fd, NS_GET_NSTYPE);
 	if (kind < 0)
-		return ct_err_set(err, errno == ENOTTY ? EINVAL : errno,
-				  "'%s' is not a namespace file", path);
+		return ct_err_set(err, errno == ENOTTY ? 0 : errno, "'%s' is not a namespace file",
+				  path);
 	if (!info || kind != info->clone_flag)
-		return ct_err_set(err, EINVAL, "'%s' is not a %s namespace", path,
+		return ct_err_set(err, 0, "'%s' is not a %s namespace", path,
 				  ct_ns_type_name(type));
 	*ret_fd = steal_fd(&fd);
 

@@ -22,7 +22,7 @@ const struct ct_ns_info *ct_ns_info(enum ct_ns_type type);
 
 /*
  * Opens a namespace file and checks with NS_GET_NSTYPE that it is a
- * namespace of that type: errnum EINVAL with "not a NAME namespace" else.
+ * namespace of that type: errnum 0 with "not a NAME namespace" else.
  */
 int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err);
 

@@ -67,10 +67,10 @@ int ct_signal_parse(const char *text, int *ret_sig, struct ct_err *err)
 	int sig;
 
 	if (!text || !*text)
-		return ct_err_set(err, EINVAL, "unknown signal ''");
+		return ct_err_set(err, 0, "unknown signal ''");
 	if (parse_number(text, &sig) == 0) {
 		if (sig < 1 || sig > SIGRTMAX)
-			return ct_err_set(err, EINVAL, "unknown signal '%s'", text);
+			return ct_err_set(err, 0, "unknown signal '%s'", text);
 		*ret_sig = sig;
 		return 0;
 	}
@@ -87,7 +87,7 @@ int ct_signal_parse(const char *text, int *ret_sig, struct ct_err *err)
 		return 0;
 	}
 
-	return ct_err_set(err, EINVAL, "unknown signal '%.64s'", text);
+	return ct_err_set(err, 0, "unknown signal '%.64s'", text);
 }
 
 const char *ct_signal_name(int sig)

@@ -6,8 +6,8 @@ struct ct_err;
 
 /*
  * Parses a signal as runc does: a number (1..SIGRTMAX), or a name with or
- * without "SIG", in any case; also RTMIN+N and RTMAX-N. errnum EINVAL with
- * "unknown signal" on refusal.
+ * without "SIG", in any case; also RTMIN+N and RTMAX-N. errnum 0 (a
+ * refusal, no syscall failed) with "unknown signal" on refusal.
  */
 int ct_signal_parse(const char *text, int *ret_sig, struct ct_err *err);
 

@@ -34,9 +34,9 @@ int ct_state_check_id(const char *id, struct ct_err *err)
 	size_t len = id ? strlen(id) : 0;
 
 	if (len == 0)
-		return ct_err_set(err, EINVAL, "container id cannot be empty");
+		return ct_err_set(err, 0, "container id cannot be empty");
 	if (len > CT_STATE_ID_MAX)
-		return ct_err_set(err, EINVAL, "invalid container id: longer than %d characters",
+		return ct_err_set(err, 0, "invalid container id: longer than %d characters",
 				  CT_STATE_ID_MAX);
 	/* The same alphabet as runc, so no id can name a path outside the root. */
 	for (const char *p = id; *p; p++) {
@@ -46,10 +46,10 @@ int ct_state_check_id(const char *id, struct ct_err *err)
 		    c == '_' || c == '+' || c == '-' || c == '.')
 			continue;
 		/* The id is not echoed: it may hold control characters. */
-		return ct_err_set(err, EINVAL, "invalid container id format: want [A-Za-z0-9_+.-]");
+		return ct_err_set(err, 0, "invalid container id format: want [A-Za-z0-9_+.-]");
 	}
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return ct_err_set(err, EINVAL, "invalid container id '%s'", id);
+		return ct_err_set(err, 0, "invalid container id '%s'", id);
 
 	return 0;
 }

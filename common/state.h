@@ -49,7 +49,7 @@ struct ct_record {
 /*
  * Checks a container id before any path is built from it: 1 to
  * CT_STATE_ID_MAX characters from [A-Za-z0-9_+.-], and neither "." nor "..".
- * errnum is EINVAL on refusal.
+ * errnum is 0 on refusal (no syscall failed).
  */
 int ct_state_check_id(const char *id, struct ct_err *err);
 

@@ -209,7 +209,7 @@ teardown() {
 	ct_create "$C1"
 	[[ $(ct_status "$C1") == created ]]
 	run -1 nsinit start "$C1"
-	assert_output "nsinit: $C1: start: cannot start a container without process: Invalid argument"
+	assert_output "nsinit: $C1: start: cannot start a container without process"
 	run -0 nsinit delete --force "$C1"
 }
 

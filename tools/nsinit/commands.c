@@ -166,7 +166,7 @@ int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
 		return -1;
 	if (!spec->process) {
 		ct_spec_free(spec);
-		return ct_err_set(err, EINVAL, "cannot start a container without process");
+		return ct_err_set(err, 0, "cannot start a container without process");
 	}
 	if (open_fifo_and_wait(dirfd, rec, err) < 0) {
 		ct_spec_free(spec);
@@ -187,7 +187,7 @@ int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
 
 int cmd_start(const struct opts *o, struct ct_err *err)
 {
-	cleanup_opened struct opened c;
+	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 
 	if (open_container(o, &c, err) < 0 || nsinit_start_locked(o, c.dirfd, &c.rec, err) < 0)
 		return ct_err_wrap(err, "start");
@@ -220,7 +220,7 @@ static json_t *state_output(const struct ct_record *rec, enum ct_status status)
 
 int cmd_state(const struct opts *o, struct ct_err *err)
 {
-	cleanup_opened struct opened c;
+	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 	cleanup_json json_t *doc = NULL;
 
 	if (open_container(o, &c, err) < 0)
@@ -295,7 +295,7 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 
 int cmd_kill(const struct opts *o, struct ct_err *err)
 {
-	cleanup_opened struct opened c;
+	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 	cleanup_free pid_t *pids = NULL;
 	enum ct_status status;
 	size_t n = 0;

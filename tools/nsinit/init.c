@@ -141,7 +141,7 @@ static int set_names(const struct init_args *a, struct ct_err *err)
 	const struct ct_spec *spec = a->spec;
 
 	if ((spec->hostname || spec->domainname) && !a->has_uts)
-		return ct_err_set(err, EINVAL,
+		return ct_err_set(err, 0,
 				  "cannot set hostname or domainname without a private UTS namespace");
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return ct_err_set(err, errno, "set hostname '%s'", spec->hostname);
@@ -248,7 +248,7 @@ static int setup_process(struct init_ctx *c, struct ct_err *err)
 			return -1;
 	}
 	if (proc->args.n == 0)
-		return ct_err_set(err, EINVAL, "process.args is empty");
+		return ct_err_set(err, 0, "process.args is empty");
 
 	return find_executable(proc->args.v[0], c->a->env, c->exe, sizeof(c->exe), err);
 }

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# nsinit: bad input of every kind gets one clear line and a non-zero exit; --log gets it too.
+bats_require_minimum_version 1.5.0
+load ../helpers/common
+
+setup() {
+	requires root rootfs jq
+	C1=$(ct_id 1)
+}
+
+teardown() {
+	ct_cleanup
+}
+
+no_state_left() {
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: a config that is not JSON is refused with its path" {
+	ct_bundle -- true
+	echo '{"ociVersion": ' >"$BUNDLE/config.json"
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ ${#lines[@]} -eq 1 ]]
+	assert_output --regexp "^nsinit: $C1: run: .*$BUNDLE/config.json.*"
+	no_state_left
+}
+
+@test "nsinit: a config of the wrong shape is refused with the JSON pointer" {
+	ct_bundle -- true
+	ct_edit '.process.args = "sh"'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ ${#lines[@]} -eq 1 ]]
+	assert_output --partial "/process/args"
+	no_state_left
+}
+
+@test "nsinit: a missing bundle is refused" {
+	run -1 nsinit run --bundle "$BATS_TEST_TMPDIR/nosuch" "$C1"
+	assert_output "nsinit: $C1: run: load config: open '$BATS_TEST_TMPDIR/nosuch/config.json': No such file or directory"
+	no_state_left
+}
+
+@test "nsinit: a missing rootfs is refused" {
+	ct_bundle -- true
+	rm -rf "$BUNDLE/rootfs"
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: rootfs '$BUNDLE/rootfs': No such file or directory"
+	no_state_left
+}
+
+@test "nsinit: an executable missing from the container fails create" {
+	ct_bundle -- no-such-program
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: exec 'no-such-program': executable file not found in \$PATH: No such file or directory"
+	no_state_left
+}
+
+@test "nsinit: an unknown command is a usage error" {
+	run -2 "$NSINIT" frobnicate
+	assert_output "nsinit: unknown command 'frobnicate'; see 'nsinit --help'"
+}
+
+@test "nsinit: an unknown option is a usage error" {
+	run -2 nsinit create --no-such-flag "$C1"
+	assert_output --partial "unrecognized option"
+}
+
+@test "nsinit: a command without its id is a usage error" {
+	run -2 nsinit start
+	assert_output "nsinit: usage: nsinit start ID"
+}
+
+@test "nsinit: an unknown signal is refused with one line" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	run -1 nsinit kill "$C1" BOGUS
+	assert_output "nsinit: $C1: kill: unknown signal 'BOGUS'"
+	run -1 nsinit kill "$C1" 99
+	assert_output "nsinit: $C1: kill: unknown signal '99'"
+	[[ $(ct_status "$C1") == created ]]
+}
+
+@test "nsinit: state of a container that does not exist fails" {
+	run -1 nsinit state nosuch
+	assert_output "nsinit: nosuch: state: container does not exist: No such file or directory"
+}
+
+@test "nsinit: --log with json format ends with the error as an error line" {
+	ct_bundle -- true
+	echo 'not json' >"$BUNDLE/config.json"
+	run -1 nsinit --log-format=json --log "$BATS_TEST_TMPDIR/log.json" run --bundle "$BUNDLE" "$C1"
+	last=$(tail -n1 "$BATS_TEST_TMPDIR/log.json")
+	[[ $(jq -r .level <<<"$last") == error ]]
+	[[ "nsinit: $(jq -r .msg <<<"$last")" == "$output" ]]
+	jq -e '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")' <<<"$last"
+}
+
+@test "nsinit: --log=FILE in text format ends with the error" {
+	run -1 nsinit --log="$BATS_TEST_TMPDIR/log.txt" start nosuch
+	run tail -n1 "$BATS_TEST_TMPDIR/log.txt"
+	assert_output --regexp '^[0-9T:.-]+Z nsinit: error: nosuch: start: container does not exist: No such file or directory$'
+}
+
+@test "nsinit: an unknown --log-format is a usage error" {
+	run -2 nsinit --log-format xml list
+	assert_output "nsinit: invalid --log-format 'xml': want text or json"
+}
+
+@test "nsinit: --systemd-cgroup is accepted and refused clearly" {
+	run -1 nsinit --systemd-cgroup list
+	assert_output --partial "systemd cgroup driver not supported"
+}
+
+@test "nsinit: a terminal without --console-socket on create is refused" {
+	ct_bundle --terminal -- true
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: cannot allocate tty if nsinit will detach without setting console socket"
+	no_state_left
+}
+
+@test "nsinit: a console socket without a terminal is refused" {
+	ct_bundle -- true
+	run -1 nsinit create --console-socket "$BATS_TEST_TMPDIR/sock" --bundle "$BUNDLE" "$C1"
+	assert_output --partial "cannot use console socket if nsinit will not detach or allocate tty"
+}
+
+@test "nsinit: --version and --help answer on stdout" {
+	run -0 "$NSINIT" --version
+	assert_line --index 0 --regexp '^nsinit version [0-9.]+$'
+	run -0 "$NSINIT" --help
+	assert_output --partial "create [--bundle DIR]"
+}
+
+@test "nsinit: works with a bare environment, as podman calls kill and delete" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	run -0 env -i XDG_RUNTIME_DIR= "$NSINIT" --root "$BATS_TEST_TMPDIR/state" kill "$C1" 9
+	ct_wait_status "$C1" stopped
+	run -0 env -i XDG_RUNTIME_DIR= "$NSINIT" --root "$BATS_TEST_TMPDIR/state" delete --force "$C1"
+	no_state_left
+}
+
+@test "nsinit: a bare environment finds nothing through nsinit's PATH" {
+	ct_bundle -- sh -c 'echo ok'
+	ct_edit '.process.env = []'
+	run -1 env -i "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output --partial "exec 'sh': executable file not found in \$PATH"
+	ct_edit '.process.args[0] = "/bin/sh"'
+	run -0 env -i "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output ok
+}
+
+@test "nsinit: the cgroup-only commands fail with one line while a container is missing" {
+	for cmd in pause resume; do
+		run -1 nsinit "$cmd" nosuch
+		[[ ${#lines[@]} -eq 1 ]]
+		assert_output --regexp "^nsinit: nosuch: "
+	done
+}
