@@ -49,7 +49,7 @@ teardown() {
 	run -1 --separate-stderr "$NSENTER_LITE" --uts="$BATS_TEST_TMPDIR/plain" true
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_equal "$stderr" \
-		"nsenter-lite: '$BATS_TEST_TMPDIR/plain' is not a namespace file: Invalid argument"
+		"nsenter-lite: '$BATS_TEST_TMPDIR/plain' is not a namespace file"
 }
 
 @test "nsenter-lite: a namespace of the wrong type is refused before joining anything" {
@@ -57,7 +57,7 @@ teardown() {
 		hostname
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_equal "$stderr" \
-		"nsenter-lite: '/proc/$TARGET_PID/ns/uts' is not a network namespace: Invalid argument"
+		"nsenter-lite: '/proc/$TARGET_PID/ns/uts' is not a network namespace"
 	assert_output ""
 }
 
