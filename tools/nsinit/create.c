@@ -102,9 +102,15 @@ static int listen_fds_passed(void)
 	return n > 0 && n < 1024 ? n : 0;
 }
 
-static pid_t clone3_flags(uint64_t flags)
+static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
 {
 	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+
+	/* On cgroup v2 the init is born in its cgroup: not a moment outside it. */
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
 
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
@@ -191,7 +197,7 @@ static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, struct ct_
 	int status;
 
 	if (!has_path) {
-		pid = clone3_flags(flags);
+		pid = clone3_flags(flags, a->cgroup_fd);
 		if (pid < 0)
 			return ct_err_set(err, errno, "clone");
 		if (pid == 0)
@@ -530,8 +536,11 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 
 	if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
 		return -1;
+	a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
 	rc = spawn_init(&a, psock, &l->rec.pid, err);
 	close(sv[1]);
+	if (a.cgroup_fd >= 0)
+		close(a.cgroup_fd);
 	if (rc < 0)
 		return ct_err_wrap(err, "start container init");
 	/* The init waits for GO: it is in its cgroup before it runs anything of the container's. */

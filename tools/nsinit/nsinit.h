@@ -134,6 +134,7 @@ struct init_args {
 	bool has_uts;
 	bool new_time;
 	bool new_cgroup; /* unshared by the init once it is in its cgroup */
+	int cgroup_fd;	 /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 };
 
 /* init.c: the container's init from clone to execve; never returns. */
