@@ -54,7 +54,8 @@ void ct_terminal_copy_size(int from, int to)
 {
 	struct winsize ws;
 
-	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+	/* A terminal that does not know its size (0x0) would only erase consoleSize. */
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
 
@@ -96,8 +97,6 @@ int ct_terminal_raw(int fd, struct termios *saved, struct ct_err *err)
 		return ct_err_set(err, errno, "get terminal attributes");
 	*saved = t;
 	cfmakeraw(&t);
-	/* Output post-processing stays: the container's own pty already did it. */
-	t.c_oflag |= OPOST;
 	if (tcsetattr(fd, TCSANOW, &t) < 0)
 		return ct_err_set(err, errno, "set terminal raw");
 

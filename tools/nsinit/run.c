@@ -164,6 +164,9 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
 	}
+	/* The process may ask for its size at once: our terminal's goes over before start. */
+	if (l.pty_master >= 0 && isatty(STDIN_FILENO))
+		ct_terminal_copy_size(STDIN_FILENO, l.pty_master);
 	if (nsinit_start_locked(o, l.dirfd, &l.rec, err) < 0) {
 		struct ct_err ignored;
 
@@ -185,10 +188,8 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 
 	r.init = l.rec.pid;
 	r.master = l.pty_master;
-	if (r.master >= 0 && isatty(STDIN_FILENO)) {
-		ct_terminal_copy_size(STDIN_FILENO, r.master);
+	if (r.master >= 0 && isatty(STDIN_FILENO))
 		raw = ct_terminal_raw(STDIN_FILENO, &saved, err) == 0;
-	}
 	relay_loop(&r);
 	if (raw)
 		ct_terminal_restore(STDIN_FILENO, &saved);
