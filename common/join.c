@@ -174,10 +174,10 @@ static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 	if (req->user_parent && open_user_parent(ctx, err) < 0)
 		return -1;
 	if (!ctx->want)
-		return ct_err_set(err, EINVAL, "no namespace specified");
+		return ct_err_set(err, 0, "no namespace specified");
 	ctx->joins_user = ctx->want & JOIN_BIT(CT_NS_USER);
 	if ((ctx->want & ~ctx->with_file) && ctx->pid <= 0)
-		return ct_err_set(err, EINVAL, "no target PID specified");
+		return ct_err_set(err, 0, "no target PID specified");
 
 	for (int i = 0; ctx->pidfd < 0 && i < CT_NS_COUNT; i++) {
 		const struct ct_ns_info *ns = &ct_ns_table[i];
@@ -219,7 +219,7 @@ static int prepare(struct join_ctx *ctx, struct ct_err *err)
 	if (req->join_cgroups && join_open_cgroups(ctx, err) < 0)
 		return -1;
 	if ((req->root_target || req->wd_target || req->env_target) && ctx->pid <= 0)
-		return ct_err_set(err, EINVAL, "no target PID specified");
+		return ct_err_set(err, 0, "no target PID specified");
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)ctx->pid);
 	if ((req->root_dir || req->root_target) &&
 	    open_dir(&ctx->root_fd, req->root_dir ? req->root_dir : path, err) < 0)

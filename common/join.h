@@ -130,17 +130,17 @@ size_t ct_join_plan(unsigned want, unsigned with_file, bool has_pidfd, struct ct
 int ct_join_cgroup_dir(const char *line, const char *mountinfo, char *buf, size_t size,
 		       struct ct_err *err);
 
-/* Splits "UID[:GID]" (numbers only); -1 with errnum EINVAL on anything else. */
+/* Splits "UID[:GID]" (numbers only); -1 (errnum 0: a refusal) on anything else. */
 int ct_join_parse_user(const char *text, uid_t *ret_uid, bool *ret_has_gid, gid_t *ret_gid,
 		       struct ct_err *err);
 
-/* Sets or replaces "K=V" in env (K from the text before '='); -1 EINVAL without '='. */
+/* Sets or replaces "K=V" in env (K from the text before '='); -1 (errnum 0) without '='. */
 int ct_join_env_set(struct ct_strv *env, const char *kv, struct ct_err *err);
 
 /*
  * Reads an OCI process object (runc exec --process FILE) through the spec
  * model: returns a spec holding only that process (free with
- * ct_spec_free). The first finding is reported in err (errnum EINVAL) as
+ * ct_spec_free). The first finding is reported in err (errnum 0) as
  * "process 'FILE': POINTER: message".
  */
 struct ct_spec *ct_join_load_process(const char *path, struct ct_err *err);

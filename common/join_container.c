@@ -33,7 +33,7 @@ static int load_record(const char *root, const char *id, struct ct_record *rec, 
 		return -1;
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return ct_err_set(err, EINVAL, "parse '%s': %s", path, jerr.text);
+		return ct_err_set(err, 0, "parse '%s': %s", path, jerr.text);
 
 	return ct_record_from_json(doc, rec, err);
 }
@@ -96,7 +96,7 @@ static struct ct_spec *load_config(const char *root, const struct ct_record *rec
 	doc = ct_json_parse(buf, len, &diags);
 	spec = doc ? ct_spec_from_json(doc, &diags) : NULL;
 	if (!spec || !spec->process) {
-		ct_err_set(err, EINVAL, "read config '%s': %s", path,
+		ct_err_set(err, 0, "read config '%s': %s", path,
 			   diags.count ? diags.items[0].msg : "no process");
 		ct_diags_free(&diags);
 		ct_spec_free(spec);
@@ -125,7 +125,7 @@ static int add_cap(struct ct_process *proc, const char *cap, struct ct_err *err)
 	for (char *p = name; *p; p++)
 		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 	if (ct_caps_from_name(name) < 0)
-		return ct_err_set(err, EINVAL, "unknown capability '%s'", cap);
+		return ct_err_set(err, 0, "unknown capability '%s'", cap);
 	if (!proc->capabilities)
 		proc->capabilities = calloc(1, sizeof(*proc->capabilities));
 	c = proc->capabilities;
@@ -163,7 +163,7 @@ static int apply_overrides(const struct ct_join_container_opts *o, struct ct_pro
 			return -1;
 	if (o->cwd) {
 		if (o->cwd[0] != '/')
-			return ct_err_set(err, EINVAL, "cwd '%s' is not an absolute path", o->cwd);
+			return ct_err_set(err, 0, "cwd '%s' is not an absolute path", o->cwd);
 		free(proc->cwd);
 		proc->cwd = strdup(o->cwd);
 		if (!proc->cwd)
@@ -258,13 +258,13 @@ static int join_loaded(const struct ct_join_container_opts *o, const struct ct_r
 		return ct_err_set(err, ENOMEM, "build cache path");
 	req.seccomp_cache = cache;
 	if (!o->argv && !o->process_file)
-		return ct_err_set(err, EINVAL, "no program given");
+		return ct_err_set(err, 0, "no program given");
 	req.tty = proc->terminal;
 	if (req.tty && o->detach && !o->console_socket)
-		return ct_err_set(err, EINVAL,
+		return ct_err_set(err, 0,
 				  "a terminal for a detached process needs --console-socket");
 	if (o->console_socket && !req.tty)
-		return ct_err_set(err, EINVAL, "--console-socket needs --tty");
+		return ct_err_set(err, 0, "--console-socket needs --tty");
 	if (o->console_socket && connect_console(o->console_socket, &req.console_fd, err) < 0)
 		return -1;
 	rc = run_joined(o, &req, ret_code, ret_signal, ret_fail, err);

@@ -62,7 +62,7 @@ int join_open_cgroups(struct join_ctx *ctx, struct ct_err *err)
 	char *save = NULL;
 
 	if (ctx->pid <= 0)
-		return ct_err_set(err, EINVAL, "no target PID specified");
+		return ct_err_set(err, 0, "no target PID specified");
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)ctx->pid);
 	if (ct_read_file(path, &cgroups, &len, err) < 0 ||
 	    ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0)
@@ -288,7 +288,7 @@ static int exec_container_process(struct join_ctx *ctx, struct ct_err *err)
 	char path[4096];
 
 	if (!argv || !argv[0])
-		return ct_err_set(err, EINVAL, "no program to run");
+		return ct_err_set(err, 0, "no program to run");
 	/*
 	 * Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: load it
 	 * while we still have it (as runc does); else as late as possible.

@@ -126,7 +126,7 @@ int ct_join_cgroup_dir(const char *line, const char *mountinfo, char *buf, size_
 	size_t len;
 
 	if (!c2 || (size_t)(c2 - c1 - 1) >= sizeof(controllers) || c2[1] != '/')
-		return ct_err_set(err, EINVAL, "malformed cgroup line '%s'", line);
+		return ct_err_set(err, 0, "malformed cgroup line '%s'", line);
 	memcpy(controllers, c1 + 1, (size_t)(c2 - c1 - 1));
 	controllers[c2 - c1 - 1] = '\0';
 	path = c2 + 1;
@@ -181,7 +181,7 @@ int ct_join_parse_user(const char *text, uid_t *ret_uid, bool *ret_has_gid, gid_
 
 	if (parse_id(text, colon ? (size_t)(colon - text) : strlen(text), &uid) < 0 ||
 	    (colon && parse_id(colon + 1, strlen(colon + 1), &gid) < 0))
-		return ct_err_set(err, EINVAL, "user '%s' is not UID[:GID]", text);
+		return ct_err_set(err, 0, "user '%s' is not UID[:GID]", text);
 	*ret_uid = uid;
 	*ret_has_gid = colon != NULL;
 	*ret_gid = gid;
@@ -196,7 +196,7 @@ int ct_join_env_set(struct ct_strv *env, const char *kv, struct ct_err *err)
 	char *copy;
 
 	if (klen == 0)
-		return ct_err_set(err, EINVAL, "environment entry '%s' is not KEY=VALUE", kv);
+		return ct_err_set(err, 0, "environment entry '%s' is not KEY=VALUE", kv);
 	for (size_t i = 0; i < env->n; i++) {
 		if (strncmp(env->v[i], kv, klen + 1) != 0)
 			continue;
@@ -243,7 +243,7 @@ struct ct_spec *ct_join_load_process(const char *path, struct ct_err *err)
 		for (size_t i = 0; i < diags.count && !line; i++)
 			if (diags.items[i].level == CT_DIAG_ERROR)
 				line = ct_diag_format(&diags.items[i], path);
-		ct_err_set(err, EINVAL, "process %s", line ? line : path);
+		ct_err_set(err, 0, "process %s", line ? line : path);
 		ct_diags_free(&diags);
 		ct_spec_free(spec);
 		return NULL;

@@ -33,11 +33,13 @@ enter() {
 	assert_output "$(enter web cat /proc/1/cgroup)"
 	# Seen from the host: the joined process sits beside the init in every hierarchy.
 	enter web sleep 30 3>&- &
-	local pid=$!
-	sleep 0.5
-	local inner
-	inner=$(pgrep -P "$pid" -x sleep || true)
-	[[ -n $inner ]] || inner=$(pgrep -n -x sleep)
+	local pid=$! inner= _i
+	for _i in $(seq 100); do
+		inner=$(pgrep -P "$pid" -x sleep || true)
+		[[ -n $inner ]] && break
+		sleep 0.05
+	done
+	[[ -n $inner ]]
 	assert_equal "$(cat "/proc/$inner/cgroup")" "$(cat "/proc/$CONTAINER_PID/cgroup")"
 	kill "$pid"
 	wait "$pid" || true

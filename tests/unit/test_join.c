@@ -94,8 +94,8 @@ static void test_cgroup_dir(void)
 		       err.errnum == ENOENT,
 	       "an unmounted hierarchy is ENOENT");
 	TAP_OK(ct_join_cgroup_dir("garbage", mountinfo, buf, sizeof(buf), &err) < 0 &&
-		       err.errnum == EINVAL,
-	       "a malformed line is EINVAL");
+		       err.errnum == 0 && strstr(err.msg, "malformed"),
+	       "a malformed line is refused");
 	TAP_OK(ct_join_cgroup_dir("4:mem:/a", mountinfo, buf, sizeof(buf), &err) < 0,
 	       "a controller name is not matched by prefix");
 }
@@ -113,7 +113,7 @@ static void test_parse_user(void)
 	TAP_OK(ct_join_parse_user("1:2", &uid, &has_gid, &gid, &err) == 0 && uid == 1 && has_gid &&
 		       gid == 2,
 	       "UID:GID");
-	TAP_OK(ct_join_parse_user("root", &uid, &has_gid, &gid, &err) < 0 && err.errnum == EINVAL,
+	TAP_OK(ct_join_parse_user("root", &uid, &has_gid, &gid, &err) < 0 && err.errnum == 0,
 	       "a name is refused");
 	TAP_OK(ct_join_parse_user("1:", &uid, &has_gid, &gid, &err) < 0, "an empty GID is refused");
 	TAP_OK(ct_join_parse_user("4294967295", &uid, &has_gid, &gid, &err) < 0,
@@ -132,7 +132,7 @@ static void test_env_set(void)
 	TAP_OK(ct_join_env_set(&env, "A=3", &err) == 0 && env.n == 2 &&
 		       strcmp(env.v[0], "A=3") == 0,
 	       "an existing key is replaced in place");
-	TAP_OK(ct_join_env_set(&env, "NOEQ", &err) < 0 && err.errnum == EINVAL,
+	TAP_OK(ct_join_env_set(&env, "NOEQ", &err) < 0 && err.errnum == 0,
 	       "an entry without '=' is refused");
 	TAP_OK(ct_join_env_set(&env, "=x", &err) < 0, "an empty key is refused");
 	TAP_OK(env.v[env.n] == NULL, "the list stays NULL-terminated");
@@ -215,9 +215,10 @@ static void test_load_process(void)
 	       "a process object is read through the spec model");
 	ct_spec_free(spec);
 	spec = load_text("{\"cwd\": \"/\"}", &err);
-	TAP_OK(!spec && err.errnum == EINVAL, "a process without args is refused");
+	TAP_OK(!spec && err.errnum == 0 && err.msg[0], "a process without args is refused");
 	spec = load_text("[1, 2]", &err);
-	TAP_OK(!spec && err.errnum == EINVAL, "a process that is not an object is refused");
+	TAP_OK(!spec && err.errnum == 0 && err.msg[0],
+	       "a process that is not an object is refused");
 	spec = load_text("{\"args\": [\"ls\"], \"cwd\": 5}", &err);
 	TAP_OK(!spec && strstr(err.msg, "/process/cwd") != NULL,
 	       "a field of the wrong type is named by its pointer");

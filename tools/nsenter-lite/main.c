@@ -154,11 +154,11 @@ static int parse_number(const char *text, long max, long *ret, struct ct_err *er
 	long v;
 
 	if (!text)
-		return ct_err_set(err, EINVAL, "missing number");
+		return ct_err_set(err, 0, "missing number");
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno || end == text || *end || v < 0 || v > max)
-		return ct_err_set(err, EINVAL, "'%s' is not a number from 0 to %ld", text, max);
+		return ct_err_set(err, 0, "'%s' is not a number from 0 to %ld", text, max);
 	*ret = v;
 
 	return 0;
@@ -184,9 +184,9 @@ static int parse_plain_opt(struct opts *o, int c, char *arg, struct ct_err *err)
 		return 0;
 	case 't':
 		if (r->pid)
-			return ct_err_set(err, EINVAL, "option --target may be given only once");
+			return ct_err_set(err, 0, "option --target may be given only once");
 		if (parse_number(arg, INT_MAX, &v, err) < 0 || v == 0)
-			return ct_err_set(err, EINVAL, "invalid target pid '%s'", arg);
+			return ct_err_set(err, 0, "invalid target pid '%s'", arg);
 		r->pid = (pid_t)v;
 		return 0;
 	case 'S':
@@ -221,7 +221,7 @@ static int parse_plain_opt(struct opts *o, int c, char *arg, struct ct_err *err)
 		return 0;
 	}
 
-	return ct_err_set(err, EINVAL, "unhandled option");
+	return ct_err_set(err, 0, "unhandled option");
 }
 
 static int push_repeat(char **list, size_t *n, char *arg, const char *what, struct ct_err *err)
@@ -264,7 +264,7 @@ static int parse_container_opt(struct opts *o, int c, char *arg, struct ct_err *
 		return 0;
 	}
 
-	return ct_err_set(err, EINVAL, "unhandled option");
+	return ct_err_set(err, 0, "unhandled option");
 }
 
 /* Returns 0 to run, 1 when --help/--version was answered, -1 on a usage mistake. */
@@ -293,8 +293,8 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 			const char *what = c == '?' ? "unknown option" : "missing argument for";
 
 			if (optopt)
-				return ct_err_set(err, EINVAL, "%s '-%c'", what, optopt);
-			return ct_err_set(err, EINVAL, "%s '%s'", what, argv[optind - 1]);
+				return ct_err_set(err, 0, "%s '-%c'", what, optopt);
+			return ct_err_set(err, 0, "%s '%s'", what, argv[optind - 1]);
 		}
 		rc = o->is_container ? parse_container_opt(o, c, optarg, err)
 				     : parse_plain_opt(o, c, optarg, err);
@@ -332,7 +332,7 @@ static int run_container(struct opts *o, int *ret_code, int *ret_signal, enum ct
 	static char *const shell[] = {"/bin/sh", NULL};
 
 	if (!o->ct.id || !*o->ct.id)
-		return ct_err_set(err, EINVAL, "--container needs an id");
+		return ct_err_set(err, 0, "--container needs an id");
 	if (!o->ct.argv && !o->ct.process_file)
 		o->ct.argv = shell;
 

@@ -298,7 +298,7 @@ int nsinit_exec_main(int argc, char **argv)
 	}
 	o.ct.has_user = o.user != NULL;
 	if (!o.ct.argv && !o.ct.process_file) {
-		ct_err_set(&err, EINVAL, "container '%s': exec args cannot be empty", o.ct.id);
+		ct_err_set(&err, 0, "container '%s': exec args cannot be empty", o.ct.id);
 		report(&err);
 		return EXIT_EXEC_FAILED;
 	}
