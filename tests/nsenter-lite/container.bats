@@ -32,7 +32,7 @@ enter() {
 	run -0 enter web cat /proc/self/cgroup
 	assert_output "$(enter web cat /proc/1/cgroup)"
 	# Seen from the host: the joined process sits beside the init in every hierarchy.
-	enter web sleep 30 3>&- &
+	"$NSENTER_LITE" --container web --root "$NSINIT_TEST_ROOT" sleep 30 3>&- &
 	local pid=$! inner= _i
 	for _i in $(seq 100); do
 		inner=$(pgrep -P "$pid" -x sleep || true)
