@@ -20,9 +20,11 @@ if [[ $(id -u) -eq 0 && -z ${CT_TEST_ISOLATED:-} ]]; then
 	exec unshare --mount --propagation private -- "$0" "$@"
 fi
 
+# The sandbox file sets CT_TEST_CGROUP as it loads: look before it does.
+outer_test_cgroup=${CT_TEST_CGROUP:-}
 # shellcheck source=tests/helpers/cgroup-sandbox.bash
 source tests/helpers/cgroup-sandbox.bash
-if [[ $(id -u) -eq 0 && -z ${CT_TEST_CGROUP:-} ]]; then
+if [[ $(id -u) -eq 0 && -z $outer_test_cgroup ]]; then
 	cgroup_sandbox_enter || { echo "run: cannot make the test cgroup" >&2; exit 1; }
 	trap cgroup_sandbox_leave EXIT
 fi

@@ -39,6 +39,10 @@ cgroup_sandbox_enter() {
 			cat "$dir/../cpuset.cpus" >"$dir/cpuset.cpus"
 			cat "$dir/../cpuset.mems" >"$dir/cpuset.mems"
 		fi
+		# A new v1 cpu cgroup has no realtime budget: lend it the parent's so SCHED_RR tests run.
+		if [[ -f $dir/cpu.rt_runtime_us ]]; then
+			cat "$dir/../cpu.rt_runtime_us" >"$dir/cpu.rt_runtime_us" 2>/dev/null
+		fi
 		if ! echo $$ >"$dir/cgroup.procs" 2>/dev/null; then
 			rmdir "$dir"
 			continue
@@ -58,6 +62,7 @@ cgroup_sandbox_leave() {
 		done < <(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null)
 		sleep 0.1
 		find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$dir" 2>/dev/null || echo "run: cgroup '$dir' left behind" >&2
+		# find -depth above already took $dir itself when all went well
+		rmdir "$dir" 2>/dev/null || [[ ! -d $dir ]] || echo "run: cgroup '$dir' left behind" >&2
 	done
 }
