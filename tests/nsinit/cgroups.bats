@@ -260,3 +260,10 @@ cgroup_dirs_of_id() {
 		fail "stderr: $stderr"
 	[[ ! -e $dir/state/$CT_ID ]] || fail "state left"
 }
+
+@test "nsinit: features reports the cgroupfs driver for v1 and v2, and no systemd driver" {
+	run --separate-stderr "$NSINIT" features
+	assert_success
+	jq -e '.linux.cgroup == {"v1": true, "v2": true, "systemd": false, "systemdUser": false,
+		"rdma": true}' <<<"$output" >/dev/null || fail "features: $(jq -c .linux.cgroup <<<"$output")"
+}

@@ -69,10 +69,10 @@ static json_t *features_json(void)
 	json_object_set_new(doc, "mountOptions", mopts);
 	json_object_set_new(lx, "namespaces", namespaces_json());
 	json_object_set_new(lx, "capabilities", string_array(ct_caps_names()));
-	/* LIMITATION: no cgroup driver yet; features reports every cgroup version as unsupported. */
+	/* The cgroupfs driver (common/cgroup.h) handles v1, v2 and hybrid hosts; no systemd driver. */
 	json_object_set_new(lx, "cgroup",
-			    json_pack("{s:b, s:b, s:b, s:b}", "v1", 0, "v2", 0, "systemd", 0,
-				      "systemdUser", 0));
+			    json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0,
+				      "systemdUser", 0, "rdma", 1));
 	json_object_set_new(lx, "seccomp", seccomp_json());
 	json_object_set_new(lx, "apparmor",
 			    json_pack("{s:b}", "enabled",
