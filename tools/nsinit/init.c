@@ -354,9 +354,9 @@ __attribute__((noreturn)) static void exec_process(struct init_ctx *c)
 fail:
 	/* The parent may be gone by now: stderr (the container's) and the log are what is left. */
 	ct_err_str(&err, text, sizeof(text));
-	ct_log(CT_LOG_ERROR, "%s: %s", c->a->o->id, text);
-	if (!ct_log_has_file() || c->a->o->detach == false)
-		dprintf(STDERR_FILENO, "nsinit: %s: %s\n", c->a->o->id, text);
+	if (ct_log_has_file())
+		ct_log(CT_LOG_ERROR, "%s: %s", c->a->o->id, text);
+	dprintf(STDERR_FILENO, "nsinit: %s: %s\n", c->a->o->id, text);
 	_exit(127);
 }
 
@@ -416,7 +416,9 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		ct_log(CT_LOG_ERROR, "%s: %s", a->o->id, err.msg);
 		_exit(127);
 	}
+	/* Nothing of the host's stays open past this point: cwd and fds are the container's (CVE-2024-21626). */
 	close(c.fd_dir);
+	close(a->fifo_fd);
 	if (!a->spec->process)
 		_exit(0); /* start refuses a config without process; never reached through it */
 	exec_process(&c);
