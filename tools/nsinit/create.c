@@ -407,10 +407,10 @@ static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec
 	bool detached = !for_run || o->detach;
 
 	if (terminal && detached && !o->console_socket)
-		return ct_err_set(err, EINVAL,
+		return ct_err_set(err, 0,
 				  "cannot allocate tty if nsinit will detach without setting console socket");
 	if (!terminal && o->console_socket)
-		return ct_err_set(err, EINVAL,
+		return ct_err_set(err, 0,
 				  "cannot use console socket if nsinit will not detach or allocate tty");
 
 	return 0;
@@ -444,7 +444,7 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 	if (!bundle)
 		return ct_err_set(err, errno, "bundle '%s'", o->bundle ? o->bundle : ".");
 	if (!spec->root_path)
-		return ct_err_set(err, EINVAL, "config has no root.path");
+		return ct_err_set(err, 0, "config has no root.path");
 	if (spec->root_path[0] == '/')
 		joined = strdup(spec->root_path);
 	else if (asprintf(&joined, "%s/%s", bundle, spec->root_path) < 0)
