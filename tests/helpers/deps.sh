@@ -7,7 +7,7 @@ pkgs=(
 	build-essential pkg-config libjansson-dev libcap-dev libseccomp-dev
 	bats bats-support bats-assert busybox-static
 	util-linux iproute2 procps libcap2-bin
-	runc crun jq python3
+	runc crun jq python3 time
 	clang clang-format-14 clang-tidy-14 cppcheck shellcheck valgrind hyperfine
 	qemu-system-x86
 )
