@@ -70,8 +70,8 @@ ct_status() {
 
 # ct_wait_status ID STATUS: polls up to 5 s.
 ct_wait_status() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		[[ $(ct_status "$1" 2>/dev/null) == "$2" ]] && return 0
 		sleep 0.1
 	done

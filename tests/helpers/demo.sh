@@ -24,6 +24,7 @@ trap cleanup EXIT
 mkdir -p "$tmp/bundle"
 cp -a "$BUILD/rootfs" "$tmp/bundle/rootfs"
 
+# shellcheck disable=SC2016 # expanded inside the container
 script='echo "hostname: $(hostname)"; echo; echo "processes (pid 1 is this sh):"; ps -o pid,comm;
 echo; echo "mounts:"; cut -d" " -f2,3 /proc/self/mounts'
 
