@@ -476,7 +476,9 @@ static int apply_network(const struct ct_cgroup *cg, const struct ct_network *ne
 	}
 	if (net->has_class_id) {
 		d = need(cg, "net_cls", "network classID", err);
-		if (!d || cg_writef(d->path, "net_cls.classid", err, "%u", net->class_id) < 0)
+		if (!d)
+			return -1;
+		if (cg_writef(d->path, "net_cls.classid", err, "%u", net->class_id) < 0)
 			return ct_err_wrap(err, "set network classID");
 	}
 	if (net->n_priorities == 0)
@@ -496,16 +498,20 @@ static int apply_network(const struct ct_cgroup *cg, const struct ct_network *ne
 static int apply_rdma(const struct ct_cgroup *cg, const struct ct_rdma *r, size_t n,
 		      struct ct_err *err)
 {
-	const struct cg_dir *d = need(cg, "rdma", "rdma limit", err);
+	const struct cg_dir *d;
 
+	/* The name goes into rdma.max's own syntax: nothing that could add a field. */
+	for (size_t i = 0; i < n; i++)
+		if (!r[i].device || !r[i].device[0] || strpbrk(r[i].device, " \t\n="))
+			return ct_err_set(err, EINVAL, "set rdma limit: bad device name '%s'",
+					  r[i].device ? r[i].device : "");
+	d = need(cg, "rdma", "rdma limit", err);
 	if (!d)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		char line[256];
 		int len;
 
-		if (!r[i].device || strpbrk(r[i].device, " \n="))
-			return ct_err_set(err, EINVAL, "set rdma limit: bad device name");
 		len = snprintf(line, sizeof(line), "%s", r[i].device);
 		if (r[i].has_hca_handles)
 			len += snprintf(line + len, sizeof(line) - (size_t)len, " hca_handle=%u",

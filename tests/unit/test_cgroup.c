@@ -455,6 +455,55 @@ static void test_hugetlb(void)
 	destroy_ok(cg, "destroys the hugetlb cgroup");
 }
 
+/* net_cls/net_prio exist only on v1, and only where mounted; v2 has no equivalent. */
+static void test_network(void)
+{
+	struct ct_net_priority prio = {.name = "lo", .priority = 5};
+	struct ct_network net = {
+		.has_class_id = true, .class_id = 0x100001, .priorities = &prio, .n_priorities = 1};
+	struct ct_resources res = {.network = &net};
+	struct ct_err err = {0};
+	struct ct_cgroup *cg;
+	bool ok;
+
+	warnings[0] = '\0';
+	cg = make("net", &res, false, &err);
+	if (mode == CT_CGROUP_V2) {
+		ok = cg && strstr(warnings, "no cgroup v2 equivalent");
+		TAP_OK(ok, "network classID is a warning on cgroup v2 (%s)", err.msg);
+	} else if (access("/sys/fs/cgroup/net_cls", F_OK) < 0 &&
+		   access("/sys/fs/cgroup/net_cls,net_prio", F_OK) < 0) {
+		ok = !cg && err.errnum == ENOENT && strstr(err.msg, "'net_cls' is not available");
+		TAP_OK(ok, "network classID without net_cls mounted fails clearly (%s)", err.msg);
+	} else {
+		TAP_OK(cg && file_is(cg, "net_cls", "net_cls.classid", "1048577"),
+		       "net_cls.classid is set (%s)", err.msg);
+	}
+	destroy(cg);
+}
+
+/* rdma.max takes "DEVICE hca_handle=N hca_object=M"; a device the host lacks is refused. */
+static void test_rdma(void)
+{
+	struct ct_rdma r = {.device = "ct-no-such-hca", .has_hca_handles = true, .hca_handles = 2};
+	struct ct_rdma bad = {.device = "a b"};
+	struct ct_resources res = {.rdma = &r, .n_rdma = 1};
+	struct ct_resources res_bad = {.rdma = &bad, .n_rdma = 1};
+	struct ct_err err = {0};
+	struct ct_cgroup *cg = make("rdma", &res, false, &err);
+	bool ok = !cg && err.msg[0] &&
+		  (strstr(err.msg, "'rdma' is not available") ||
+		   strstr(err.msg, "set rdma limit of 'ct-no-such-hca'"));
+
+	TAP_OK(ok, "an rdma limit fails clearly without the controller or the device (%s)",
+	       err.msg);
+	destroy(cg);
+	cg = make("rdma-bad", &res_bad, false, &err);
+	ok = !cg && err.errnum == EINVAL && strstr(err.msg, "bad device name 'a b'");
+	TAP_OK(ok, "an rdma device name with a space is refused (%s)", err.msg);
+	destroy(cg);
+}
+
 static void test_unified(void)
 {
 	struct ct_kv kv = {.key = "cgroup.max.descendants", .value = "5"};
@@ -923,6 +972,8 @@ int main(void)
 	test_blkio_throttle();
 	test_hugetlb();
 	test_unified();
+	test_network();
+	test_rdma();
 	test_bad_paths();
 	test_create_undo();
 	test_destroy_kills();
