@@ -1,0 +1,77 @@
+#!/bin/bash
+# `nsinit run` of /bin/true, sequentially, next to `runc run` and `crun run` on
+# the same bundle and config (runc spec, args /bin/true, no terminal): mean
+# wall time per run and ratios to crun, peak RSS of one run (GNU time), and the
+# binary sizes. All runtimes run in a private mount namespace without the
+# cgroup2 mount, which crun refuses on this hybrid host.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+RUNS=${BENCH_RUNS:-100}
+[[ $BUILD = /* ]] || BUILD=$PWD/$BUILD
+nsinit=$BUILD/nsinit
+
+for tool in hyperfine jq runc crun; do
+	command -v "$tool" >/dev/null || { echo "bench: '$tool' missing; run 'make deps'" >&2; exit 1; }
+done
+[[ -x /usr/bin/time ]] || { echo "bench: GNU time missing; run 'make deps'" >&2; exit 1; }
+[[ $(id -u) -eq 0 ]] || { echo "bench: running containers needs root" >&2; exit 1; }
+[[ -x $BUILD/rootfs/bin/busybox ]] || { echo "bench: no rootfs; run 'make rootfs'" >&2; exit 1; }
+
+if [[ -z ${CT_BENCH_RUN_PRIVATE:-} ]]; then
+	export CT_BENCH_RUN_PRIVATE=1
+	exec unshare --mount --propagation private -- bash "$0" "$@"
+fi
+if [[ -n $(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null) ]]; then
+	umount -l /sys/fs/cgroup/unified
+	echo "(cgroup2 at /sys/fs/cgroup/unified hidden in a private mount namespace: crun refuses hybrid hosts)"
+fi
+
+tmp=$(mktemp -d /tmp/ct-bench-run.XXXXXX)
+id=bench-run-$$
+cleanup() {
+	local rt
+	for rt in nsinit runc crun; do
+		"$(cmd_of "$rt")" --root "$tmp/$rt-root" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	rm -rf "$tmp"
+}
+cmd_of() {
+	if [[ $1 == nsinit ]]; then echo "$nsinit"; else command -v "$1"; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$tmp/bundle"
+cp -a "$BUILD/rootfs" "$tmp/bundle/rootfs"
+runc spec --bundle "$tmp/bundle"
+# runc spec lists ambient capabilities that are not inheritable; nsinit refuses that.
+jq '.process.args = ["/bin/true"] | .process.terminal = false | del(.process.capabilities.ambient)' \
+	"$tmp/bundle/config.json" \
+	>"$tmp/config.json"
+mv "$tmp/config.json" "$tmp/bundle/config.json"
+
+# Each must work once before it is timed.
+for rt in nsinit runc crun; do
+	if ! "$(cmd_of "$rt")" --root "$tmp/$rt-root" run --bundle "$tmp/bundle" "$id" </dev/null; then
+		echo "bench: $rt run failed on the bench bundle" >&2
+		exit 1
+	fi
+done
+
+declare -A mean rss size
+for rt in nsinit runc crun; do
+	bin=$(cmd_of "$rt")
+	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$tmp/$rt.json" --style none \
+		"$bin --root $tmp/$rt-root run --bundle $tmp/bundle $id" >/dev/null
+	mean[$rt]=$(jq '.results[0].mean * 1000' "$tmp/$rt.json")
+	rss[$rt]=$(/usr/bin/time -f %M "$bin" --root "$tmp/$rt-root" run --bundle "$tmp/bundle" "$id" \
+		2>&1 >/dev/null </dev/null | tail -n1)
+	size[$rt]=$(stat -L -c %s "$bin")
+done
+
+printf '%d sequential runs of /bin/true\n' "$RUNS"
+printf '%-8s %12s %14s %14s %14s\n' runtime "ms per run" "vs crun" "peak RSS KiB" "binary bytes"
+for rt in nsinit runc crun; do
+	printf '%-8s %12.2f %14.2f %14s %14s\n' "$rt" "${mean[$rt]}" \
+		"$(jq -n "${mean[$rt]} / ${mean[crun]}")" "${rss[$rt]}" "${size[$rt]}"
+done
