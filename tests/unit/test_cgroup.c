@@ -419,6 +419,35 @@ static void test_blkio_throttle(void)
 	destroy_ok(cg, "destroys the blkio cgroup");
 }
 
+/* The weight goes to io.weight (converted) on v2, blkio.weight or BFQ's on v1, when the host has
+ * one. */
+static void test_blkio_weight(void)
+{
+	struct ct_blkio b = {.has_weight = true, .weight = 500};
+	struct ct_resources res = {.block_io = &b};
+	struct ct_err err = {0};
+	struct ct_cgroup *cg = make("bweight", &res, false, &err);
+	const char *dir = NULL;
+	char buf[64] = "";
+	bool ok;
+
+	if (!cg) {
+		ok = err.errnum == ENOENT && strstr(err.msg, "weight");
+		TAP_OK(ok, "a blkio weight the host cannot take fails clearly (%s)", err.msg);
+		return;
+	}
+	dir = ct_cgroup_path(cg, mode == CT_CGROUP_V2 ? "io" : "blkio");
+	if (mode == CT_CGROUP_V2)
+		ok = read_file(cg, "io", "io.weight", buf, sizeof(buf)) &&
+		     strcmp(buf, "default 4950") == 0;
+	else
+		ok = (read_file(cg, "blkio", "blkio.weight", buf, sizeof(buf)) ||
+		      read_file(cg, "blkio", "blkio.bfq.weight", buf, sizeof(buf))) &&
+		     strstr(buf, "500");
+	TAP_OK(ok, "the blkio weight reads back in '%s' ('%s')", dir ? dir : "?", buf);
+	destroy(cg);
+}
+
 /* hugetlb lives on the unified hierarchy of hybrid hosts, usable only when delegated to us. */
 static void test_hugetlb(void)
 {
@@ -970,6 +999,7 @@ int main(void)
 	test_realtime();
 	test_pids_and_update();
 	test_blkio_throttle();
+	test_blkio_weight();
 	test_hugetlb();
 	test_unified();
 	test_network();
