@@ -579,7 +579,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		return -1;
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
 	    fill_record(o, l, bundle, rootfs, err) < 0 ||
-	    save_config_copy(l->dirfd, l->spec, err) < 0 || ct_state_save(l->dirfd, &l->rec, err) < 0)
+	    save_config_copy(l->dirfd, l->spec, err) < 0)
 		goto fail;
 
 	if (birth(o, l, bundle, rootfs, err) < 0)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/keyctl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -287,6 +288,18 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 	return 0;
 }
 
+/* A session keyring of its own, so the container cannot read the host's keys (runc's default). */
+static int join_session_keyring(const char *id, struct ct_err *err)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "_ses.%.58s", id);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+		return ct_err_set(err, errno, "join session keyring '%s'", name);
+
+	return 0;
+}
+
 static int setup(struct init_ctx *c, struct ct_err *err)
 {
 	struct init_args *a = c->a;
@@ -305,6 +318,8 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return ct_err_set(err, errno, "unshare cgroup namespace");
 	if (setsid() < 0)
 		return ct_err_set(err, errno, "setsid");
+	if (!a->o->no_new_keyring && join_session_keyring(a->o->id, err) < 0)
+		return -1;
 	if (enter_root(c, err) < 0)
 		return -1;
 	if (set_names(a, err) < 0)
