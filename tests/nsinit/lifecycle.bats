@@ -264,3 +264,58 @@ teardown() {
 	assert_line --index 0 --regexp '^PID +CMD$'
 	assert_line --regexp "^$init +sh$"
 }
+
+@test "nsinit: kill --all signals every process of the container" {
+	ct_bundle -- sh -c 'trap "" USR1; sleep 100 & sleep 100 & wait'
+	ct_run_detached "$C1"
+	sleep 0.3
+	run -0 nsinit ps --format json "$C1"
+	pids=$(jq -r '.[]' <<<"$output")
+	[[ $(wc -w <<<"$pids") -eq 3 ]]
+	run -0 nsinit kill --all "$C1" KILL
+	ct_wait_status "$C1" stopped
+	for p in $pids; do
+		[[ ! -e /proc/$p ]] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$p/stat"
+	done
+}
+
+@test "nsinit: features lists what the code supports, from its tables" {
+	run -0 "$NSINIT" features
+	[[ $(jq -r .ociVersionMax <<<"$output") == 1.* ]]
+	[[ $(jq -c .hooks <<<"$output") == '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]]
+	[[ $(jq -c .linux.namespaces <<<"$output") == '["pid","network","mount","ipc","uts","user","cgroup","time"]' ]]
+	jq -e '.linux.capabilities | index("CAP_SYS_ADMIN") and index("CAP_CHOWN")' <<<"$output"
+	jq -e '.linux.seccomp.enabled and (.linux.seccomp.actions | index("SCMP_ACT_ERRNO"))' <<<"$output"
+	jq -e '.mountOptions | index("ro") and index("nosuid")' <<<"$output"
+}
+
+@test "nsinit: spec writes a default config.json that runs, and never overwrites one" {
+	mkdir -p "$BATS_TEST_TMPDIR/b"
+	cp -a "$ROOTFS" "$BATS_TEST_TMPDIR/b/rootfs"
+	run -0 "$NSINIT" spec --bundle "$BATS_TEST_TMPDIR/b"
+	[[ $(jq -r '.root.path' "$BATS_TEST_TMPDIR/b/config.json") == rootfs ]]
+	run -1 "$NSINIT" spec --bundle "$BATS_TEST_TMPDIR/b"
+	assert_output --partial "config.json' exists; remove it first"
+	jq '.process.args = ["echo", "from-spec"] | .process.terminal = false' \
+		"$BATS_TEST_TMPDIR/b/config.json" >"$BATS_TEST_TMPDIR/c.json"
+	mv "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/b/config.json"
+	run -0 nsinit run --bundle "$BATS_TEST_TMPDIR/b" "$C1"
+	assert_output from-spec
+}
+
+@test "nsinit: spec --rootless maps the caller to root in a user namespace" {
+	mkdir -p "$BATS_TEST_TMPDIR/b"
+	run -0 "$NSINIT" spec --rootless --bundle "$BATS_TEST_TMPDIR/b"
+	jq -e '.linux.namespaces | map(.type) | index("user")' "$BATS_TEST_TMPDIR/b/config.json"
+	jq -e '.linux.uidMappings[0].containerID == 0' "$BATS_TEST_TMPDIR/b/config.json"
+}
+
+@test "nsinit: a container is created from a relative --bundle and another cwd" {
+	ct_bundle -- echo relative
+	cd "$BATS_TEST_TMPDIR"
+	run -0 nsinit run --bundle bundle "$C1"
+	assert_output relative
+	cd "$BUNDLE"
+	run -0 nsinit run "$C2"
+	assert_output relative
+}
