@@ -12,7 +12,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{"generate", cmd_generate, "print a config.json, from defaults or a template, edited by flags"},
+	{"generate", cmd_generate,
+	 "print a config.json, from defaults or a template, edited by flags"},
 	{"validate", cmd_validate, "check a config.json (or state/features) against the spec"},
 };
 
