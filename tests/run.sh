@@ -1,6 +1,8 @@
 #!/bin/bash
 # Runs the C unit tests and every bats suite, and ends with one line
 # "N passed, N failed, N skipped" counted from their TAP output.
+# Usage: tests/run.sh [--unit-only | --bats-only] [SUITE.bats ...]
+# Naming suites runs only those (no unit tests), with the same isolation.
 #
 # As root, the whole run happens in a private mount namespace (nothing a test
 # mounts can reach the host) and inside a cgroup made for this run below our
@@ -14,6 +16,11 @@ case ${1:-} in
 --unit-only) mode=unit ;;
 --bats-only) mode=bats ;;
 esac
+picked=()
+for arg in "$@"; do
+	[[ $arg == *.bats ]] && picked+=("$arg")
+done
+[[ ${#picked[@]} -gt 0 ]] && mode=bats
 
 if [[ $(id -u) -eq 0 && -z ${CT_TEST_ISOLATED:-} ]]; then
 	export CT_TEST_ISOLATED=1
@@ -61,7 +68,11 @@ if [[ $mode != bats ]]; then
 fi
 
 if [[ $mode != unit ]]; then
-	mapfile -t suites < <(find tests -name '*.bats' -not -path '*/cases/*' | sort)
+	if [[ ${#picked[@]} -gt 0 ]]; then
+		suites=("${picked[@]}")
+	else
+		mapfile -t suites < <(find tests -name '*.bats' -not -path '*/cases/*' | sort)
+	fi
 	if [[ ${#suites[@]} -gt 0 ]]; then
 		bats --tap "${suites[@]}" >"$log" 2>&1
 		rc=$?
