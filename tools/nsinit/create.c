@@ -21,6 +21,7 @@
 #include "common/hooks.h"
 #include "common/log.h"
 #include "common/ns.h"
+#include "common/procattr.h"
 #include "common/rootfs.h"
 #include "common/seccomp.h"
 #include "common/spec.h"
@@ -127,8 +128,9 @@ static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 		if (ns->path)
 			*ret_has_path = true;
 		/*
-		 * The time namespace is unshared by the init, which must set offsets before entering it;
-		 * the cgroup namespace too, once the init is in its cgroup, which becomes its root.
+		 * The time namespace is unshared by the init, which must set offsets before
+		 * entering it; the cgroup namespace too, once the init is in its cgroup, which
+		 * becomes its root.
 		 */
 		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP)
 			flags |= (uint64_t)info->clone_flag;
@@ -173,7 +175,8 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 	 * the child our own exit signal (SIGCHLD, as we were forked), so the
 	 * runtime can wait for its init as for any child.
 	 */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | CLONE_PARENT, NULL, NULL, NULL, NULL);
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | CLONE_PARENT, NULL, NULL, NULL,
+			     NULL);
 	if (pid < 0) {
 		ct_err_set(&err, errno, "clone");
 		goto fail;
@@ -251,7 +254,8 @@ static int write_id_maps(pid_t pid, const struct ct_linux *lx, struct ct_err *er
 
 	if (!lx || (lx->n_uid_mappings == 0 && lx->n_gid_mappings == 0))
 		return 0;
-	/* Without CAP_SETGID over the parent namespace the kernel takes a gid map only after "deny". */
+	/* Without CAP_SETGID over the parent namespace the kernel takes a gid map only after
+	 * "deny". */
 	if (geteuid() != 0) {
 		cleanup_close int fd = -1;
 
@@ -407,11 +411,13 @@ static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec
 	bool detached = !for_run || o->detach;
 
 	if (terminal && detached && !o->console_socket)
-		return ct_err_set(err, 0,
-				  "cannot allocate tty if nsinit will detach without setting console socket");
+		return ct_err_set(
+			err, 0,
+			"cannot allocate tty if nsinit will detach without setting console socket");
 	if (!terminal && o->console_socket)
-		return ct_err_set(err, 0,
-				  "cannot use console socket if nsinit will not detach or allocate tty");
+		return ct_err_set(
+			err, 0,
+			"cannot use console socket if nsinit will not detach or allocate tty");
 
 	return 0;
 }
@@ -503,7 +509,11 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	cleanup_close int psock = -1;
 	int sv[2];
 	struct init_args a = {
-		.o = o, .spec = l->spec, .rootfs = rootfs, .bundle = bundle, .env = env,
+		.o = o,
+		.spec = l->spec,
+		.rootfs = rootfs,
+		.bundle = bundle,
+		.env = env,
 		.keep_fds = 3 + o->preserve_fds + listen_fds,
 		.own_mount_ns = l->rec.own_mount_ns,
 	};
@@ -513,7 +523,8 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	if (!env)
 		return ct_err_set(err, ENOMEM, "build environment");
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
-	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 || fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
+	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 ||
+	    fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
 		return ct_err_set(err, errno, "make exec.fifo");
 	fifo_fd = openat(l->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
 	if (fifo_fd < 0)
@@ -566,12 +577,17 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 
 	memset(l, 0, sizeof(*l));
 	l->dirfd = l->lockfd = l->pty_master = -1;
-	/* A shim leaks its own sockets into us: nothing but the preserved fds may reach the container. */
-	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(), ~0U,
-		CLOSE_RANGE_CLOEXEC);
+	/* A shim leaks its own sockets into us: nothing but the preserved fds may reach the
+	 * container. */
+	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(),
+		~0U, CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
 	if (check_terminal_flags(o, l->spec, for_run, err) < 0)
+		return -1;
+	/* In the parent, where /proc/self/ns is the runtime's: a joined host namespace is refused.
+	 */
+	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
 		return -1;

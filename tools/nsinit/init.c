@@ -89,7 +89,8 @@ static int run_hooks(struct init_ctx *c, enum ct_hook_stage stage, struct ct_err
 	return ct_hooks_run(list, ct_hook_stage_name(stage), state, nsinit_hook_output, err);
 }
 
-/* Offsets can be written only while no process is in the new time namespace, so: unshare, write, enter. */
+/* Offsets can be written only while no process is in the new time namespace, so: unshare, write,
+ * enter. */
 static int enter_time_ns(const struct ct_linux *lx, struct ct_err *err)
 {
 	char buf[128];
@@ -142,8 +143,9 @@ static int set_names(const struct init_args *a, struct ct_err *err)
 	const struct ct_spec *spec = a->spec;
 
 	if ((spec->hostname || spec->domainname) && !a->has_uts)
-		return ct_err_set(err, 0,
-				  "cannot set hostname or domainname without a private UTS namespace");
+		return ct_err_set(
+			err, 0,
+			"cannot set hostname or domainname without a private UTS namespace");
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return ct_err_set(err, errno, "set hostname '%s'", spec->hostname);
 	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
@@ -228,7 +230,8 @@ static int load_seccomp(struct init_ctx *c, struct ct_err *err)
 	return rc;
 }
 
-/* The process's own settings; without noNewPrivileges seccomp needs CAP_SYS_ADMIN, so it goes before the drop. */
+/* The process's own settings; without noNewPrivileges seccomp needs CAP_SYS_ADMIN, so it goes
+ * before the drop. */
 static int setup_process(struct init_ctx *c, struct ct_err *err)
 {
 	const struct ct_process *proc = c->a->spec->process;
@@ -274,7 +277,8 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 		if (ct_rootfs_pivot(a->rootfs, a->o->no_pivot, err) < 0)
 			return ct_err_wrap(err, "pivot root");
 	} else {
-		/* pivot_root would move the host's root for everyone: a chroot is all we may do here. */
+		/* pivot_root would move the host's root for everyone: a chroot is all we may do
+		 * here. */
 		if (chroot(a->rootfs) < 0)
 			return ct_err_set(err, errno, "chroot '%s'", a->rootfs);
 		if (chdir("/") < 0)
@@ -282,6 +286,10 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 	}
 	if (a->spec->process && a->spec->process->terminal && setup_terminal(c, err) < 0)
 		return -1;
+	/* Before the read-only paths: the default config makes /proc/sys read-only (runc's order).
+	 */
+	if (ct_procattr_apply_sysctl(a->spec, err) < 0)
+		return ct_err_wrap(err, "apply sysctl");
 	if (ct_rootfs_finish(a->spec, err) < 0)
 		return ct_err_wrap(err, "finish rootfs");
 
@@ -326,8 +334,6 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return -1;
 	if (a->new_net && loopback_up(err) < 0)
 		return -1;
-	if (ct_procattr_apply_sysctl(a->spec, err) < 0)
-		return ct_err_wrap(err, "apply sysctl");
 	if (a->spec->process && setup_process(c, err) < 0)
 		return -1;
 
@@ -407,10 +413,12 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	struct ct_err err = {0};
 	struct ct_err ignored;
 
-	/* Nothing in the container may open our binary through /proc/1/exe before execve (CVE-2019-5736). */
+	/* Nothing in the container may open our binary through /proc/1/exe before execve
+	 * (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* A flock belongs to the open file, which we share with the parent until we close our copy. */
+	/* A flock belongs to the open file, which we share with the parent until we close our copy.
+	 */
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
 	close_inherited(a);
@@ -431,7 +439,8 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		ct_log(CT_LOG_ERROR, "%s: %s", a->o->id, err.msg);
 		_exit(127);
 	}
-	/* Nothing of the host's stays open past this point: cwd and fds are the container's (CVE-2024-21626). */
+	/* Nothing of the host's stays open past this point: cwd and fds are the container's
+	 * (CVE-2024-21626). */
 	close(c.fd_dir);
 	close(a->fifo_fd);
 	if (!a->spec->process)
