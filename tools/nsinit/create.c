@@ -254,8 +254,7 @@ static int write_id_maps(pid_t pid, const struct ct_linux *lx, struct ct_err *er
 
 	if (!lx || (lx->n_uid_mappings == 0 && lx->n_gid_mappings == 0))
 		return 0;
-	/* Without CAP_SETGID over the parent namespace the kernel takes a gid map only after
-	 * "deny". */
+	/* Without CAP_SETGID over the parent namespace, a gid map is taken only after "deny". */
 	if (geteuid() != 0) {
 		cleanup_close int fd = -1;
 
@@ -577,16 +576,14 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 
 	memset(l, 0, sizeof(*l));
 	l->dirfd = l->lockfd = l->pty_master = -1;
-	/* A shim leaks its own sockets into us: nothing but the preserved fds may reach the
-	 * container. */
+	/* A shim leaks its sockets into us: only the preserved fds may reach the container. */
 	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(),
 		~0U, CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
 	if (check_terminal_flags(o, l->spec, for_run, err) < 0)
 		return -1;
-	/* In the parent, where /proc/self/ns is the runtime's: a joined host namespace is refused.
-	 */
+	/* Here /proc/self/ns is still the runtime's own, so a joined host namespace shows. */
 	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
