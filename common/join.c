@@ -358,6 +358,7 @@ static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, str
 		struct ct_err cerr = {0};
 
 		close(sv[0]);
+		sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
 		ctx->sync_fd = sv[1];
 		join_child(ctx, &cerr);
 		ct_sync_send(sv[1], CT_SYNC_ERROR, (int32_t)ctx->fail, &cerr, -1, &cerr);
@@ -410,9 +411,15 @@ int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master
 	do_fork = !req->no_fork && ((ctx.want & JOIN_BIT(CT_NS_PID)) || req->proc || req->tty);
 	if (rc == 0 && do_fork)
 		rc = enter_pid_ns(&ctx, err);
-	if (rc == 0 && do_fork)
+	if (rc == 0 && do_fork) {
+		sigset_t set;
+
+		ct_join_signal_set(&set);
+		sigprocmask(SIG_BLOCK, &set, &ctx.old_mask);
 		rc = fork_child(&ctx, &child, &master, err);
-	else if (rc == 0)
+		if (rc < 0)
+			sigprocmask(SIG_SETMASK, &ctx.old_mask, NULL);
+	} else if (rc == 0)
 		rc = join_child(&ctx, err);
 	ctx_release(&ctx);
 	if (rc < 0) {

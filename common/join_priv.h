@@ -41,7 +41,8 @@ struct join_ctx {
 	int sync_fd;	     /* the child's end of the socket to the parent; -1 without fork */
 	struct join_bpf bpf; /* the container's filter, from the cache */
 	enum ct_join_fail fail;
-	bool joins_user; /* the user namespace is among those entered */
+	bool joins_user;   /* the user namespace is among those entered */
+	sigset_t old_mask; /* the caller's signal mask, which the forked child gets back */
 };
 
 /* Opens cgroup.procs of every hierarchy the target is in (host side, before any setns). */

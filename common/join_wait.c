@@ -114,6 +114,14 @@ static int wait_loop(pid_t pid, bool forward, int sfd, struct relay *r, int *wst
 	}
 }
 
+void ct_join_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
 int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err)
 {
 	struct relay r = {.master = master, .in_open = master >= 0, .out_open = master >= 0};
