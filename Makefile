@@ -78,12 +78,11 @@ rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/helpers/mkrootfs.sh
 	tests/helpers/mkrootfs.sh $(ROOTFS)
 
-# The README's test command: dependencies, build, unit tests and every bats suite,
-# ending with "N passed, N failed".
+# The README's test command: dependencies, build, unit tests, every bats suite and
+# the cgroup tests on a pure cgroup v2 kernel, ending with "N passed, N failed".
 check: deps
 	$(MAKE) all $(UNIT_BIN) rootfs
-	BUILD=$(BUILD) tests/run.sh
-	$(MAKE) check-cgroup2
+	BUILD=$(BUILD) CT_CGROUP2=1 tests/run.sh
 
 check-unit: all $(UNIT_BIN)
 	BUILD=$(BUILD) tests/run.sh --unit-only

@@ -3,6 +3,7 @@
 # "N passed, N failed, N skipped" counted from their TAP output.
 # Usage: tests/run.sh [--unit-only | --bats-only] [SUITE.bats ...]
 # Naming suites runs only those (no unit tests), with the same isolation.
+# With CT_CGROUP2=1 (make check) the qemu cgroup v2 run is counted as well.
 #
 # As root, the whole run happens in a private mount namespace (nothing a test
 # mounts can reach the host) and inside a cgroup made for this run below our
@@ -81,6 +82,18 @@ if [[ $mode != unit ]]; then
 			echo "not ok - bats exited $rc"
 			failed=$((failed + 1))
 		fi
+	fi
+fi
+# make check also boots a pure cgroup v2 kernel (tests/cgroup2) and counts its
+# results here, so that the run still ends with one summary line.
+if [[ $mode == all && -n ${CT_CGROUP2:-} ]]; then
+	echo "# cgroup2: the cgroup tests on a pure cgroup v2 kernel under qemu"
+	tests/cgroup2/run.sh >"$log" 2>&1
+	rc=$?
+	tally <"$log"
+	if [[ $rc -ne 0 ]] && ! grep -q '^not ok' "$log"; then
+		echo "not ok - cgroup2 guest run exited $rc"
+		failed=$((failed + 1))
 	fi
 fi
 rm -f "$log"
