@@ -9,7 +9,7 @@
 # mounts can reach the host) and inside a cgroup made for this run below our
 # own in every hierarchy, which is removed at the end.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 export BUILD
 mode=all
