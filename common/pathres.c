@@ -18,6 +18,11 @@
 #include "common/cleanup.h"
 #include "common/err.h"
 
+/*
+ * LIMITATION: paths inside the rootfs are resolved only with openat2 (Linux 5.6+); where it
+ * is missing or filtered (ENOSYS), create fails with "open '...' in the rootfs: Function not
+ * implemented" rather than falling back to a walk in user space.
+ */
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
 static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)

@@ -113,7 +113,18 @@ static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
 		args.cgroup = (uint64_t)cgroup_fd;
 	}
 
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+
+	/*
+	 * Some seccomp profiles (Docker's, valgrind) answer clone3 with ENOSYS so
+	 * that callers fall back. The legacy clone takes the same namespace flags;
+	 * the cgroup is then entered by the parent, as on v1, before GO.
+	 */
+	if (pid < 0 && errno == ENOSYS)
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL,
+				     NULL);
+
+	return pid;
 }
 
 static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
