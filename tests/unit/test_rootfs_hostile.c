@@ -3,6 +3,8 @@
  * console. */
 #include "tests/unit/rootfs_harness.h"
 
+#include <seccomp.h>
+
 static int test_symlink_escape(void)
 {
 	char p[600], q[600], src[600];
@@ -176,6 +178,25 @@ static int test_console(void)
 	return 0;
 }
 
+/* LIMITATION pin: without openat2 nothing in the rootfs is opened, and the error says why. */
+static int test_no_openat2(void)
+{
+	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	struct ct_err err = {0};
+	int fd = -1;
+
+	CHECK(rootfd >= 0 && ctx, "setup");
+	CHECK(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0) == 0 &&
+		      seccomp_load(ctx) == 0,
+	      "load a filter refusing openat2");
+	seccomp_release(ctx);
+	CHECK(ct_path_open_in_root(rootfd, "dev", O_PATH, &fd, &err) < 0 && err.errnum == ENOSYS,
+	      "opened without openat2: fd %d, '%s'", fd, err.msg);
+
+	return 0;
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -191,6 +212,8 @@ int main(void)
 	run("masking refuses a /dev/null that is a regular file", test_devnull_regular_file);
 	run("procfs opens stay in a real procfs; a tmpfs over /proc is refused", test_fake_procfs);
 	run("the console bind refuses a /dev/console symlink and a non-pty", test_console);
+	run("without openat2 a path in the rootfs fails with ENOSYS, no user-space walk",
+	    test_no_openat2);
 
 	return tap_done();
 }
