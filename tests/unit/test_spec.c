@@ -26,8 +26,8 @@
 #include "common/spec.h"
 #include "tests/unit/tap.h"
 
-/* The runtime-spec's own example documents; CT_SCHEMA_TESTS points elsewhere. */
-#define SCHEMA_TESTS_DEFAULT "/work/shared/oci-runtime-spec-v1.3.0/schema/test"
+/* The runtime-spec v1.3.0 schema/test documents, copied in; CT_SCHEMA_TESTS points elsewhere. */
+#define SCHEMA_TESTS_DEFAULT "tests/specgen/cases/spec-corpus"
 
 /* Parses text (JSON rules only) and fills the model; NULL with findings in d on failure. */
 static struct ct_spec *spec_of(const char *text, struct ct_diags *d)
