@@ -1,13 +1,13 @@
 #!/bin/bash
 # Builds every libFuzzer target in tests/fuzz (clang, ASan + UBSan + leak
 # detection) against common/*.c, seeds each corpus with the runtime-spec's
-# example documents, runs it for FUZZ_SECONDS (default 60) and prints the
+# example documents (copied into tests/specgen/cases/spec-corpus), runs it for FUZZ_SECONDS (default 60) and prints the
 # number of executions. Exits non-zero when a target crashed or leaked.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-SCHEMA_TESTS=${CT_SCHEMA_TESTS:-/work/shared/oci-runtime-spec-v1.3.0/schema}
+SEEDS=${CT_SCHEMA_TESTS:-tests/specgen/cases/spec-corpus}
 out=$BUILD/fuzz
 pkgs=(jansson libcap libseccomp)
 read -ra pkg_cflags <<<"$(pkg-config --cflags "${pkgs[@]}")"
@@ -30,9 +30,10 @@ lib=$out/libcommon-fuzz.a
 rm -f "$lib"
 ar rcs "$lib" "${objs[@]}" || { echo "fuzz: archive '$lib' failed" >&2; exit 1; }
 
-# A dictionary of every key the schemas name, so mutations reach deep fields quickly.
+# A dictionary of every key our sample and test configs name, so mutations reach deep
+# fields quickly.
 dict=$out/spec.dict
-grep -rhoE '"[A-Za-z0-9_]+" *:' "$SCHEMA_TESTS" 2>/dev/null | sed -E 's/ *:$//' | sort -u |
+grep -rhoE '"[A-Za-z0-9_]+" *:' tests/specgen/cases spec/samples 2>/dev/null | sed -E 's/ *:$//' | sort -u |
 	sed -E 's/^"(.*)"$/"\\"\1\\":"/' >"$dict"
 
 rc=0
@@ -45,9 +46,9 @@ for src in tests/fuzz/fuzz_*.c; do
 	mkdir -p "$corpus"
 	# Seeds named by their path: several directories hold a "minimal.json".
 	while IFS= read -r seed; do
-		rel=${seed#"$SCHEMA_TESTS"/test/}
+		rel=${seed#"$SEEDS"/}
 		cp "$seed" "$corpus/seed-${rel//\//-}"
-	done < <(find "$SCHEMA_TESTS/test" -name '*.json')
+	done < <(find "$SEEDS" -name '*.json')
 	log=$out/$name.log
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
