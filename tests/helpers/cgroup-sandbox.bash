@@ -39,9 +39,12 @@ cgroup_sandbox_enter() {
 			cat "$dir/../cpuset.cpus" >"$dir/cpuset.cpus"
 			cat "$dir/../cpuset.mems" >"$dir/cpuset.mems"
 		fi
-		# A new v1 cpu cgroup has no realtime budget: lend it the parent's so SCHED_RR tests run.
+		# A new v1 cpu cgroup has no realtime budget, so SCHED_RR tests would fail: take a
+		# slice of the parent's (the children's sum may not pass it), small enough that
+		# several test runs side by side each get one.
 		if [[ -f $dir/cpu.rt_runtime_us ]]; then
-			cat "$dir/../cpu.rt_runtime_us" >"$dir/cpu.rt_runtime_us" 2>/dev/null
+			echo 100000 >"$dir/cpu.rt_runtime_us" 2>/dev/null ||
+				echo 10000 >"$dir/cpu.rt_runtime_us" 2>/dev/null
 		fi
 		if ! echo $$ >"$dir/cgroup.procs" 2>/dev/null; then
 			rmdir "$dir"
