@@ -75,7 +75,11 @@ if [[ $mode != unit ]]; then
 		mapfile -t suites < <(find tests -name '*.bats' -not -path '*/cases/*' | sort)
 	fi
 	if [[ ${#suites[@]} -gt 0 ]]; then
-		bats --tap "${suites[@]}" >"$log" 2>&1
+		# LeakSanitizer stops the world with ptrace at exit, which never returns in a
+		# process that made itself undumpable (CVE-2019-5736), and the runtime execs
+		# without freeing: no leak checks here (the unit tests keep them).
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			bats --tap "${suites[@]}" >"$log" 2>&1
 		rc=$?
 		tally <"$log"
 		if [[ $rc -ne 0 ]] && ! grep -q '^not ok' "$log"; then
