@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -410,30 +409,6 @@ static void test_helpers(void)
 	       "cpu lists");
 }
 
-/* The product target is a whole `specgen validate` run under 1 ms; validation is a fraction. */
-static void test_speed(void)
-{
-	struct timespec a;
-	struct timespec b;
-	double ms;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-	for (int i = 0; i < 200; i++) {
-		struct ct_diags d = {0};
-
-		run_config("{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\"}], "
-			   "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"}}}",
-			   &d);
-		ct_diags_free(&d);
-	}
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
-	ms = ((double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6) / 200;
-	printf("# parse + validate: %.4f ms CPU per config\n", ms);
-	/* Generous enough for sanitizer builds, tight enough to catch an accidental O(n^2) blowup.
-	 */
-	TAP_OK(ms < 2.0, "validating a small config takes well under a millisecond of CPU");
-}
-
 int main(void)
 {
 	test_base_is_valid();
@@ -452,7 +427,6 @@ int main(void)
 	test_process_rules();
 	test_state_and_features();
 	test_helpers();
-	test_speed();
 
 	return tap_done();
 }
