@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/diag.h"
+#include "common/validate.h"
 #include "common/validate_impl.h"
 
 /* Longer words are not compared: no name in the spec is near that long. */
@@ -261,6 +262,11 @@ bool vd_is_cpu_list(const char *s)
 		if (*s++ != ',')
 			return false;
 	}
+}
+
+bool ct_validate_is_cpu_list(const char *s)
+{
+	return vd_is_cpu_list(s);
 }
 
 bool vd_is_abs(const char *s)

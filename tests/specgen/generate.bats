@@ -244,6 +244,9 @@ null"
 		--scheduler SCHED_DEADLINE,runtime=1,deadline=2,period=3
 	check_field .process.ioPriority '{"class":"IOPRIO_CLASS_BE","priority":4}' --io-priority be:4
 	check_field .process.execCPUAffinity '{"initial":"0","final":"1-3"}' --exec-cpu-affinity initial=0,final=1-3
+	# The lists' own commas stay in the list: only ",final=" starts the next field.
+	check_field .process.execCPUAffinity '{"initial":"0-3,7","final":"1,4-5"}' \
+		--exec-cpu-affinity initial=0-3,7,final=1,4-5
 	check_field .linux.memoryPolicy '{"mode":"MPOL_INTERLEAVE","nodes":"0-1","flags":["MPOL_F_STATIC_NODES"]}' \
 		--memory-policy interleave:0-1:static_nodes
 	check_field .linux.personality '{"domain":"LINUX32"}' --personality linux32
@@ -345,6 +348,11 @@ null"
 --cpu-shares -1|--cpu-shares '-1': expected a number from 0 to 9223372036854775807
 --cpu-quota 1.5|--cpu-quota '1.5': expected a number from -9223372036854775808 to 9223372036854775807
 --cpus a|--cpus 'a': expected a list like 0-3,7
+--cpus 3-1|--cpus '3-1': expected a list like 0-3,7
+--cpuset-mems 0,|--cpuset-mems '0,': expected a list like 0-3,7
+--exec-cpu-affinity initial=2-1|--exec-cpu-affinity 'initial=2-1': expected initial=LIST[,final=LIST] (or final=LIST) with CPU lists like 0-3,7
+--exec-cpu-affinity initial=0,,final=1|--exec-cpu-affinity 'initial=0,,final=1': expected initial=LIST[,final=LIST] (or final=LIST) with CPU lists like 0-3,7
+--memory-policy bind:3-1|--memory-policy 'bind:3-1': expected MODE[:NODES[:FLAG,...]] with MODE like bind or MPOL_INTERLEAVE and NODES like 0-1
 --pids-limit 0|--pids-limit '0': expected a positive number, or -1 for unlimited
 --blkio-weight 5|--blkio-weight '5': expected a number from 10 to 1000
 --blkio-weight-device 8:0|--blkio-weight-device '8:0': expected MAJOR:MINOR:WEIGHT with WEIGHT from 10 to 1000

@@ -117,7 +117,6 @@ bool gen_parse_u32(const char *s, uint32_t *ret);
 bool gen_parse_i64(const char *s, int64_t min, int64_t max, int64_t *ret);
 json_t *gen_idmap(const char *arg);
 const char *gen_pick_name(const char *arg, const char *prefix, const char *const *names);
-bool gen_is_cpulist(const char *s);
 
 /*
  * Applies one edit to doc. Fails (errnum 0) when the document has a
