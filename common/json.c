@@ -29,7 +29,8 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL, "fix the JSON syntax at that place",
+		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
+			     "fix the JSON syntax at that place",
 			     "invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
 			     jerr.text);
 		return NULL;
@@ -135,16 +136,17 @@ int ct_json_write_file(const json_t *doc, const char *path, struct ct_err *err)
 
 	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
 		return ct_err_set(err, ENOMEM, "write '%s'", path);
+	/* The messages name the file asked for: the temporary name means nothing to the user. */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return ct_err_set(err, errno, "create '%s'", tmp);
+		return ct_err_set(err, errno, "create '%s'", path);
 	if (write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0) {
-		ct_err_set(err, errno, "write '%s'", tmp);
+		ct_err_set(err, errno, "write '%s'", path);
 		unlink(tmp);
 		return -1;
 	}
 	if (rename(tmp, path) < 0) {
-		ct_err_set(err, errno, "rename '%s' to '%s'", tmp, path);
+		ct_err_set(err, errno, "replace '%s'", path);
 		unlink(tmp);
 		return -1;
 	}

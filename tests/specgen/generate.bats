@@ -311,8 +311,13 @@ null"
 	# Atomic: no temporary file is left beside it.
 	run ls -A "$BATS_TEST_TMPDIR/b"
 	assert_output config.json
+	# Errors name the file asked for, never the temporary one, and leave nothing behind.
 	run -1 "$SPECGEN" generate --bundle "$BATS_TEST_TMPDIR/missing"
-	assert_output --regexp "^specgen: generate: create '$BATS_TEST_TMPDIR/missing/config.json.tmp.[0-9]+': No such file or directory$"
+	assert_output "specgen: generate: create '$BATS_TEST_TMPDIR/missing/config.json': No such file or directory"
+	run -1 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/b"
+	assert_output "specgen: generate: replace '$BATS_TEST_TMPDIR/b': Is a directory"
+	run ls -A "$BATS_TEST_TMPDIR"
+	assert_output $'b\nout.json'
 }
 
 @test "specgen generate: bad flag values print one line and exit 2" {
