@@ -320,6 +320,16 @@ null"
 	assert_output $'b\nout.json'
 }
 
+@test "specgen generate: an empty --bundle, -o or --template is a usage error" {
+	# An empty bundle would otherwise name /config.json.
+	run -2 "$SPECGEN" generate --bundle ''
+	assert_output "specgen: generate: --bundle '': expected a non-empty DIR"
+	run -2 "$SPECGEN" generate -o ''
+	assert_output "specgen: generate: --output '': expected a non-empty FILE"
+	run -2 "$SPECGEN" generate --template ''
+	assert_output "specgen: generate: --template '': expected a non-empty FILE"
+}
+
 @test "specgen generate: bad flag values print one line and exit 2" {
 	while IFS='|' read -r args want; do
 		read -ra argv <<<"$args"

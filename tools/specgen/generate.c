@@ -112,6 +112,10 @@ static int add_arg(struct opts *o, const char *arg, struct ct_err *err)
 /* Flags that steer the run rather than edit a field. */
 static int set_mode(struct opts *o, const struct gen_flag *f, const char *arg, struct ct_err *err)
 {
+	/* An empty --bundle would make the output path "/config.json": refuse it up front. */
+	if (f->parse == P_STRING && !*arg)
+		return ct_err_set(err, 0, "--%s '': expected a non-empty %s", f->name, f->metavar);
+
 	if (strcmp(f->name, "template") == 0)
 		o->template_path = arg;
 	else if (strcmp(f->name, "output") == 0)
