@@ -54,12 +54,21 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 	for (;;) {
 		ssize_t n;
 
+		if (len > CT_READ_FILE_MAX)
+			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB",
+					  is_stdin ? "<stdin>" : path, CT_READ_FILE_MAX >> 20);
 		if (cap - len < 65536) {
+			/* One byte past the bound is read, so a file of exactly the bound passes.
+			 */
 			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf = realloc(buf, ncap + 1);
+			char *nbuf;
 
+			if (ncap > CT_READ_FILE_MAX + 1)
+				ncap = CT_READ_FILE_MAX + 1;
+			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
-				return ct_err_set(err, ENOMEM, "read '%s'", path);
+				return ct_err_set(err, ENOMEM, "read '%s'",
+						  is_stdin ? "<stdin>" : path);
 			buf = nbuf;
 			cap = ncap;
 		}

@@ -221,6 +221,19 @@ edit_config() {
 	[[ $stderr == "specgen: validate: open 'x': No such file or directory" ]] || fail "stderr: $stderr"
 }
 
+@test "specgen validate: a directory or an endless file is one error line and exit 2" {
+	mkdir d
+	run -2 --separate-stderr "$SPECGEN" validate d
+	[[ $stderr == "specgen: validate: read 'd': Is a directory" ]] || fail "stderr: $stderr"
+	# Reading stops at the size bound instead of eating the machine's memory.
+	run -2 --separate-stderr "$SPECGEN" validate /dev/zero
+	[[ $stderr == "specgen: validate: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+		fail "stderr: $stderr"
+	run -1 --separate-stderr "$SPECGEN" generate --template /dev/zero
+	[[ $stderr == "specgen: generate: read template: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+		fail "stderr: $stderr"
+}
+
 @test "specgen validate: usage mistakes exit 2" {
 	run -2 "$SPECGEN" validate --bogus
 	assert_output --partial "unknown option '--bogus'"
