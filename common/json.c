@@ -16,9 +16,27 @@
 #include "common/diag.h"
 #include "common/err.h"
 
+static void report_nul(const char *buf, size_t off, struct ct_diags *diags)
+{
+	int line = 1;
+	int column = 1;
+
+	for (size_t i = 0; i < off; i++) {
+		column++;
+		if (buf[i] == '\n') {
+			line++;
+			column = 1;
+		}
+	}
+	ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
+		     "JSON text holds no NUL bytes: is this a binary file?",
+		     "invalid JSON at line %d, column %d: NUL byte", line, column);
+}
+
 json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 {
 	json_error_t jerr;
+	const char *nul;
 	json_t *doc;
 
 	if (len == 0) {
@@ -27,7 +45,23 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 		return NULL;
 	}
 
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		/* jansson stops at the byte and reports "end of file expected": say what it is. */
+		report_nul(buf, (size_t)(nul - buf), diags);
+		return NULL;
+	}
+
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc && strstr(jerr.text, "JSON_ALLOW_NUL")) {
+		/* jansson names its own flag; the user wrote a \u0000 escape. */
+		ct_diags_add(
+			diags, CT_DIAG_ERROR, "", NULL, NULL,
+			"remove the \\u0000 escape: strings passed to the kernel cannot hold NUL",
+			"invalid JSON at line %d, column %d: \\u0000 is not allowed in a string",
+			jerr.line, jerr.column);
+		return NULL;
+	}
 	if (!doc) {
 		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
 			     "fix the JSON syntax at that place",
