@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The MUSTs of config-linux.md a config alone can show: namespaces, ids, sysctl, devices, seccomp.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,35 @@ static int sysctl_ns(const char *key)
 	return -1;
 }
 
+/*
+ * The dotted form of key in dotted (size bytes), as the runtime writes it:
+ * a key holding '/' is split at '/' only ("net/ipv4/conf/eth0.1/forwarding"),
+ * else at '.'. False for a component that is empty, "." or "..": the runtime
+ * refuses those, since they would leave /proc/sys.
+ */
+static bool sysctl_dotted(const char *key, char *dotted, size_t size)
+{
+	char sep = strchr(key, '/') ? '/' : '.';
+	size_t len = strlen(key);
+	size_t start = 0;
+
+	if (len == 0 || len >= size)
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		if (key[i] != sep && key[i] != '\0') {
+			dotted[i] = key[i];
+			continue;
+		}
+		if (i == start || (i - start == 1 && key[start] == '.') ||
+		    (i - start == 2 && key[start] == '.' && key[start + 1] == '.'))
+			return false;
+		dotted[i] = key[i] ? '.' : '\0';
+		start = i + 1;
+	}
+
+	return true;
+}
+
 static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_diags *d)
 {
 	const json_t *sysctl = vd_obj(lx, "sysctl");
@@ -145,11 +175,20 @@ static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_d
 	json_object_foreach((json_t *)sysctl, key, value)
 	{
 		cleanup_free char *ptr = ct_pointer_join("/linux/sysctl", key);
-		int kind = sysctl_ns(key);
+		char dotted[PATH_MAX];
 		char what[128];
+		int kind;
 
 		if (!ptr)
 			continue;
+		if (!sysctl_dotted(key, dotted, sizeof(dotted))) {
+			vd_add(d, CT_DIAG_ERROR, ptr, NULL,
+			       "components separated by '.' (or '/'), none empty, '.' or '..'",
+			       NULL, "name the key as under /proc/sys, e.g. net.ipv4.ip_forward",
+			       "malformed sysctl key '%.100s'", key);
+			continue;
+		}
+		kind = sysctl_ns(dotted);
 		if (kind < 0) {
 			vd_add(d, CT_DIAG_WARN, ptr, NULL,
 			       "a namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)",

@@ -111,6 +111,12 @@ edit_config() {
 	[[ ${#failed[@]} -eq 0 ]] || fail "$(printf '%s\n' "${failed[@]}")"
 }
 
+@test "specgen validate: a sysctl key in slash form is read as the runtime reads it" {
+	# Split at '/' only: the interface name keeps its dot, and the key is a net.* one.
+	run -0 validate_in "$CASES/valid/sysctl-slash-form"
+	assert_output ''
+}
+
 @test "specgen validate: an unknown key is a warning that suggests the nearest key" {
 	requires jq
 	write_config
