@@ -190,6 +190,14 @@ null"
 	check_field .linux.namespaces '[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}]' --ns-remove net
 	check_field .linux.namespaces '[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"},{"type":"time"}]' --ns-add time
 	check_field '.linux.namespaces[1]' '{"type":"network","path":"/proc/1/ns/net"}' --ns-join net=/proc/1/ns/net
+	# Sharing a namespace drops the fields the runtime would refuse without it (check_edit validates).
+	check_edit 'del(.linux.namespaces, .hostname, .domainname)' '[.linux.namespaces, .hostname, .domainname]' \
+		'[[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"mount"},{"type":"cgroup"}],null,null]' \
+		--domainname example --ns-remove uts
+	check_edit 'del(.linux.uidMappings, .linux.gidMappings, .linux.timeOffsets, .linux.namespaces)' \
+		'[.linux.uidMappings, .linux.gidMappings, .linux.timeOffsets, .linux.namespaces]' \
+		"[null,null,null,$(jq -c .linux.namespaces <<<"$DEFAULT")]" \
+		--uidmap 0:1000:1 --gidmap 0:1000:1 --time-offset boottime=1 --ns-remove user --ns-remove time
 	check_edit 'del(.linux.uidMappings, .linux.gidMappings, .linux.namespaces)' '[.linux.uidMappings, .linux.gidMappings, .linux.namespaces[-1]]' \
 		'[[{"containerID":0,"hostID":100000,"size":65536}],[{"containerID":0,"hostID":100000,"size":65536}],{"type":"user"}]' \
 		--uidmap 0:100000:65536 --gidmap 0:100000:65536

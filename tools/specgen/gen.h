@@ -77,6 +77,7 @@ enum gen_op {
 	OP_DEVICE,	 /* put a device by path, and allow it in the device cgroup */
 	OP_TIME_OFFSET,	 /* merge a time offset and make sure a time namespace exists */
 	OP_IDMAP,	 /* append an id mapping and make sure a user namespace exists */
+	OP_NS_REMOVE,	 /* remove a namespace and the fields that cannot live without it */
 };
 
 struct gen_flag {
