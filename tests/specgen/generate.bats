@@ -411,6 +411,15 @@ null"
 EOF
 }
 
+@test "specgen generate: a very long bad value still shows the reason" {
+	local long
+	long=$(printf 'a%.0s' {1..5000})
+	run -2 "$SPECGEN" generate --hostname "$long"
+	assert_output "specgen: generate: --hostname '$(printf 'a%.0s' {1..80})...': expected at most 4095 characters"
+	run -2 "$SPECGEN" generate --hook-env "A=${long:0:3000}"
+	assert_output --regexp "^specgen: generate: --hook-env 'A=a{78}\.\.\.': expected after a --hook$"
+}
+
 @test "specgen generate: a template it cannot edit fails with one line and exit 1" {
 	run -1 "$SPECGEN" generate --template - --env A=1 <<<'{"process": 5}'
 	assert_output "specgen: generate: --env 'A=1': '/process' in the document is not an object"

@@ -134,17 +134,32 @@ static int set_mode(struct opts *o, const struct gen_flag *f, const char *arg, s
 	return 0;
 }
 
+/*
+ * The message buffer is fixed: a long value echoed whole would push out the
+ * reason, so only its start is quoted.
+ */
+#define ARG_ECHO_MAX 80
+
+static int wrap_flag(struct ct_err *err, const char *name, const char *arg)
+{
+	size_t len = arg ? strlen(arg) : 0;
+
+	return ct_err_wrap(err, "--%s '%.*s%s'", name, ARG_ECHO_MAX, arg ? arg : "",
+			   len > ARG_ECHO_MAX ? "..." : "");
+}
+
 static int add_edit(struct opts *o, const struct gen_flag *f, const char *arg, struct ct_err *err)
 {
 	struct gen_edit *v;
 	json_t *value = NULL;
 
 	if (gen_parse_value(f, arg, &value, err) < 0)
-		return ct_err_wrap(err, "--%s '%s'", f->name, arg);
+		return wrap_flag(err, f->name, arg);
 	if ((f->op == OP_HOOK_ENV || f->op == OP_HOOK_TIMEOUT || f->op == OP_HOOK_ARG) &&
 	    !o->has_hook) {
 		json_decref(value);
-		return ct_err_set(err, 0, "--%s '%s': expected after a --hook", f->name, arg);
+		ct_err_set(err, 0, "expected after a --hook");
+		return wrap_flag(err, f->name, arg);
 	}
 	o->has_hook |= f->op == OP_HOOK;
 	v = realloc(o->edits, (o->n_edits + 1) * sizeof(*v));
@@ -348,8 +363,7 @@ static int build(json_t *doc, const struct opts *o, struct ct_err *err)
 
 	for (size_t i = 0; i < o->n_edits; i++) {
 		if (gen_apply(doc, &o->edits[i], &current_hook, err) < 0)
-			return ct_err_wrap(err, "--%s '%s'", o->edits[i].flag->name,
-					   o->edits[i].arg ? o->edits[i].arg : "");
+			return wrap_flag(err, o->edits[i].flag->name, o->edits[i].arg);
 	}
 	if (o->n_args > 0 && set_args(doc, o, err) < 0)
 		return -1;
