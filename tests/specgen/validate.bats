@@ -251,6 +251,15 @@ edit_config() {
 	assert_output --partial "not both"
 	run -2 "$SPECGEN" validate --host --kind state s.json
 	assert_output --partial "--host applies to configs only"
+	run -2 "$SPECGEN" validate --bundle
+	assert_output "specgen: validate: --bundle: expected a value"
+	run -2 "$SPECGEN" validate -k
+	assert_output "specgen: validate: -k: expected a value"
+	# An empty bundle would read /config.json, an empty file name nothing sensible.
+	run -2 "$SPECGEN" validate --bundle ''
+	assert_output "specgen: validate: --bundle '': expected a directory"
+	run -2 "$SPECGEN" validate ''
+	assert_output "specgen: validate: '': expected a file name, or '-' for stdin"
 }
 
 @test "specgen validate: --help prints usage and exits 0" {
