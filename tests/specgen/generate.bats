@@ -271,9 +271,9 @@ null"
 
 @test "specgen generate: --template - in a pipe keeps unknown keys and the template's seccomp" {
 	tmpl='{"ociVersion":"1.0.2","x-top":{"a":[1,2]},"process":{"cwd":"/","args":["a"],"user":{"uid":0,"gid":0},"x-proc":true,"env":["A=0"]},"root":{"path":"rootfs"},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}'
-	run bash -c 'printf "%s" "$1" | "$2" generate --template - --env A=1 --hostname h' _ "$tmpl" "$SPECGEN"
+	run bash -c 'printf "%s" "$1" | "$2" generate --template - --env A=1 --cwd /srv' _ "$tmpl" "$SPECGEN"
 	assert_success
-	want=$(jq -c '.process.env = ["A=1"] | .hostname = "h"' <<<"$tmpl")
+	want=$(jq -c '.process.env = ["A=1"] | .process.cwd = "/srv"' <<<"$tmpl")
 	[[ $(jq -c . <<<"$output") == "$want" ]] || fail "got $output"
 	tmpl_file=$BATS_TEST_TMPDIR/t.json
 	printf '%s' "$tmpl" >"$tmpl_file"
@@ -409,6 +409,27 @@ null"
 -x|unknown option '-x'; see 'specgen generate --help'
 -o a --bundle b|--output and --bundle: expected one of them, not both
 EOF
+}
+
+@test "specgen generate: flags that together make an invalid config are a usage error" {
+	run -2 "$SPECGEN" generate --ns-remove uts --hostname web
+	assert_output 'specgen: generate: the flags make the config invalid: /hostname: hostname needs its own uts namespace; hint: add {"type": "uts"} to linux.namespaces'
+	run -2 "$SPECGEN" generate --scheduler fifo,priority=200
+	assert_output 'specgen: generate: the flags make the config invalid: /process/scheduler/priority: priority out of range (expected 1 to 99, found 200); hint: real-time policies take a priority from 1 to 99'
+	run -2 "$SPECGEN" generate --sysctl net..x=1 --memory-policy local:0
+	assert_output --regexp "^specgen: generate: the flags make the config invalid: /linux/sysctl/net..x: malformed sysctl key 'net..x' .* \(and more\)$"
+	run -2 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/out.json" --scheduler deadline,runtime=3,deadline=2,period=1
+	[[ ! -e $BATS_TEST_TMPDIR/out.json ]] || fail "an invalid config was written"
+}
+
+@test "specgen generate: a broken template stays editable, so flags can fix it" {
+	# The template's own errors are not the flags' doing.
+	run -0 "$SPECGEN" generate --template - --env A=1 <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
+	run -0 "$SPECGEN" generate --template - --cwd / <<<'{"ociVersion": "1.3.0", "root": {"path": "r"}, "process": {"cwd": "rel", "args": ["sh"]}}'
+	run -0 "$SPECGEN" validate - <<<"$output"
+	# A new error on top of old ones is still refused.
+	run -2 "$SPECGEN" generate --template - --hostname h <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
+	assert_output --partial 'the flags make the config invalid: /hostname: hostname needs its own uts namespace'
 }
 
 @test "specgen generate: a very long bad value still shows the reason" {

@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "common/json.h"
 #include "common/seccomp_default.h"
+#include "common/validate.h"
 
 #include "tools/specgen/commands.h"
 #include "tools/specgen/gen.h"
@@ -86,7 +87,9 @@ static void usage(FILE *out)
 		     "  specgen generate --bundle DIR --hostname web -- sh -c 'echo hello'\n"
 		     "  specgen generate --template - --env A=1 < config.json > new.json\n"
 		     "  specgen generate --rootless --mount src=/srv,dst=/srv,options=rbind:ro\n"
-		     "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag.\n");
+		     "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag or\n"
+		     "flags that make the config invalid (errors the template had already do not\n"
+		     "count, so flags can repair a template).\n");
 }
 
 static void opts_free(struct opts *o)
@@ -389,10 +392,62 @@ static int fail(const struct ct_err *err, int status)
 	return status;
 }
 
+static bool has_error(const struct ct_diags *d, const struct ct_diag *want)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct ct_diag *g = &d->items[i];
+
+		if (g->level == CT_DIAG_ERROR && g->pointer && g->msg && want->pointer &&
+		    want->msg && strcmp(g->pointer, want->pointer) == 0 &&
+		    strcmp(g->msg, want->msg) == 0)
+			return true;
+	}
+
+	return false;
+}
+
+/*
+ * The flags must not turn the config into one the runtime would refuse
+ * (--ns-remove uts --hostname x, --scheduler deadline with the times out of
+ * order). Errors the starting document already had are not the flags' doing:
+ * a broken template stays editable, so it can be fixed with flags.
+ */
+static int check_result(const json_t *doc, const struct ct_diags *before, struct ct_err *err)
+{
+	struct ct_diags after = {0};
+	const struct ct_diag *first = NULL;
+	size_t n = 0;
+
+	ct_validate_doc(doc, CT_DOC_CONFIG, &after);
+	for (size_t i = 0; i < after.count; i++) {
+		const struct ct_diag *g = &after.items[i];
+
+		if (g->level != CT_DIAG_ERROR || has_error(before, g))
+			continue;
+		if (!first)
+			first = g;
+		n++;
+	}
+	if (first) {
+		/* The validator's own line, without its "<file>: error: " prefix. */
+		cleanup_free char *line = ct_diag_format(first, "");
+		const char *text = line ? strstr(line, "error: ") : NULL;
+
+		ct_err_set(err, 0, "the flags make the config invalid: %s%s",
+			   text ? text + strlen("error: ") : first->msg,
+			   n > 1 ? " (and more)" : "");
+	}
+	ct_diags_free(&after);
+
+	return first ? -1 : 0;
+}
+
 static int generate(int argc, char **argv, struct opts *o)
 {
 	struct ct_err err = {0};
 	cleanup_json json_t *doc = NULL;
+	struct ct_diags before = {0};
+	int status;
 
 	if (parse_args(argc, argv, o, &err) < 0)
 		return fail(&err, 2);
@@ -402,10 +457,15 @@ static int generate(int argc, char **argv, struct opts *o)
 	}
 
 	doc = load_base(o, &err);
-	if (!doc || build(doc, o, &err) < 0 || write_out(doc, o, &err) < 0)
+	if (!doc)
 		return fail(&err, 1);
+	ct_validate_doc(doc, CT_DOC_CONFIG, &before);
+	status = build(doc, o, &err) < 0 ? 1 : check_result(doc, &before, &err) < 0 ? 2 : 0;
+	ct_diags_free(&before);
+	if (status == 0 && write_out(doc, o, &err) < 0)
+		status = 1;
 
-	return 0;
+	return status ? fail(&err, status) : 0;
 }
 
 int cmd_generate(int argc, char **argv)
