@@ -185,7 +185,7 @@ static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_d
 			vd_add(d, CT_DIAG_ERROR, ptr, NULL,
 			       "components separated by '.' (or '/'), none empty, '.' or '..'",
 			       NULL, "name the key as under /proc/sys, e.g. net.ipv4.ip_forward",
-			       "malformed sysctl key '%.100s'", key);
+			       "sysctl key '%.100s' has an invalid component", key);
 			continue;
 		}
 		kind = sysctl_ns(dotted);

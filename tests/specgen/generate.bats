@@ -417,7 +417,7 @@ EOF
 	run -2 "$SPECGEN" generate --scheduler fifo,priority=200
 	assert_output 'specgen: generate: the flags make the config invalid: /process/scheduler/priority: priority out of range (expected 1 to 99, found 200); hint: real-time policies take a priority from 1 to 99'
 	run -2 "$SPECGEN" generate --sysctl net..x=1 --memory-policy local:0
-	assert_output --regexp "^specgen: generate: the flags make the config invalid: /linux/sysctl/net..x: malformed sysctl key 'net..x' .* \(and more\)$"
+	assert_output --regexp "^specgen: generate: the flags make the config invalid: /linux/sysctl/net..x: sysctl key 'net..x' has an invalid component .* \(and more\)$"
 	run -2 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/out.json" --scheduler deadline,runtime=3,deadline=2,period=1
 	[[ ! -e $BATS_TEST_TMPDIR/out.json ]] || fail "an invalid config was written"
 }
