@@ -422,11 +422,15 @@ EOF
 	[[ ! -e $BATS_TEST_TMPDIR/out.json ]] || fail "an invalid config was written"
 }
 
-@test "specgen generate: a broken template stays editable, so flags can fix it" {
+@test "specgen generate: a broken template or profile stays usable, so flags can fix it" {
 	# The template's own errors are not the flags' doing.
 	run -0 "$SPECGEN" generate --template - --env A=1 <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
 	run -0 "$SPECGEN" generate --template - --cwd / <<<'{"ociVersion": "1.3.0", "root": {"path": "r"}, "process": {"cwd": "rel", "args": ["sh"]}}'
 	run -0 "$SPECGEN" validate - <<<"$output"
+	# So is a --seccomp FILE: a broken profile can still be handed to a runtime to test it.
+	echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}' >"$BATS_TEST_TMPDIR/p.json"
+	run -0 "$SPECGEN" generate --seccomp "$BATS_TEST_TMPDIR/p.json"
+	run -2 "$SPECGEN" generate --seccomp "$BATS_TEST_TMPDIR/p.json" --ns-remove uts --hostname h
 	# A new error on top of old ones is still refused.
 	run -2 "$SPECGEN" generate --template - --hostname h <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
 	assert_output --partial 'the flags make the config invalid: /hostname: hostname needs its own uts namespace'

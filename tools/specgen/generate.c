@@ -406,13 +406,27 @@ static bool has_error(const struct ct_diags *d, const struct ct_diag *want)
 	return false;
 }
 
+/* A profile read with --seccomp FILE is a document, like a template: its errors are its own. */
+static bool is_from_profile(const struct opts *o, const struct ct_diag *g)
+{
+	static const char prefix[] = "/linux/seccomp";
+	size_t len = sizeof(prefix) - 1;
+
+	return o->seccomp && strcmp(o->seccomp, "default") != 0 &&
+	       strcmp(o->seccomp, "none") != 0 && g->pointer &&
+	       strncmp(g->pointer, prefix, len) == 0 &&
+	       (g->pointer[len] == '\0' || g->pointer[len] == '/');
+}
+
 /*
  * The flags must not turn the config into one the runtime would refuse
  * (--ns-remove uts --hostname x, --scheduler deadline with the times out of
- * order). Errors the starting document already had are not the flags' doing:
- * a broken template stays editable, so it can be fixed with flags.
+ * order). Errors the starting document or a --seccomp FILE already had are
+ * not the flags' doing: a broken template stays editable, so flags can fix
+ * it, and a broken profile can still be handed to the runtime to test it.
  */
-static int check_result(const json_t *doc, const struct ct_diags *before, struct ct_err *err)
+static int check_result(const json_t *doc, const struct opts *o, const struct ct_diags *before,
+			struct ct_err *err)
 {
 	struct ct_diags after = {0};
 	const struct ct_diag *first = NULL;
@@ -422,7 +436,7 @@ static int check_result(const json_t *doc, const struct ct_diags *before, struct
 	for (size_t i = 0; i < after.count; i++) {
 		const struct ct_diag *g = &after.items[i];
 
-		if (g->level != CT_DIAG_ERROR || has_error(before, g))
+		if (g->level != CT_DIAG_ERROR || has_error(before, g) || is_from_profile(o, g))
 			continue;
 		if (!first)
 			first = g;
@@ -462,7 +476,7 @@ static int generate(int argc, char **argv, struct opts *o)
 	/* The default config is valid (a test pins it): only a template can bring errors along. */
 	if (o->template_path)
 		ct_validate_doc(doc, CT_DOC_CONFIG, &before);
-	status = build(doc, o, &err) < 0 ? 1 : check_result(doc, &before, &err) < 0 ? 2 : 0;
+	status = build(doc, o, &err) < 0 ? 1 : check_result(doc, o, &before, &err) < 0 ? 2 : 0;
 	ct_diags_free(&before);
 	if (status == 0 && write_out(doc, o, &err) < 0)
 		status = 1;
