@@ -392,18 +392,43 @@ static int fail(const struct ct_err *err, int status)
 	return status;
 }
 
-static bool has_error(const struct ct_diags *d, const struct ct_diag *want)
+/* One key per error, so a finding is looked up in a hash table, not a list. */
+static char *error_key(const struct ct_diag *g)
 {
-	for (size_t i = 0; i < d->count; i++) {
-		const struct ct_diag *g = &d->items[i];
+	char *key = NULL;
 
-		if (g->level == CT_DIAG_ERROR && g->pointer && g->msg && want->pointer &&
-		    want->msg && strcmp(g->pointer, want->pointer) == 0 &&
-		    strcmp(g->msg, want->msg) == 0)
-			return true;
+	if (asprintf(&key, "%s\n%s", g->pointer ? g->pointer : "", g->msg ? g->msg : "") < 0)
+		return NULL;
+
+	return key;
+}
+
+/*
+ * The starting document's errors as a set. A template can hold millions
+ * (every entry of a huge env list), so comparing lists pairwise could hang.
+ */
+static json_t *error_set(const struct ct_diags *d)
+{
+	json_t *set = json_object();
+
+	for (size_t i = 0; set && i < d->count; i++) {
+		cleanup_free char *key = NULL;
+
+		if (d->items[i].level != CT_DIAG_ERROR)
+			continue;
+		key = error_key(&d->items[i]);
+		if (key)
+			json_object_set_new(set, key, json_true());
 	}
 
-	return false;
+	return set;
+}
+
+static bool has_error(const json_t *set, const struct ct_diag *g)
+{
+	cleanup_free char *key = error_key(g);
+
+	return key && json_object_get(set, key);
 }
 
 /* A profile read with --seccomp FILE is a document, like a template: its errors are its own. */
@@ -428,15 +453,18 @@ static bool is_from_profile(const struct opts *o, const struct ct_diag *g)
 static int check_result(const json_t *doc, const struct opts *o, const struct ct_diags *before,
 			struct ct_err *err)
 {
+	cleanup_json json_t *known = error_set(before);
 	struct ct_diags after = {0};
 	const struct ct_diag *first = NULL;
 	size_t n = 0;
 
+	if (!known)
+		return ct_err_set(err, ENOMEM, "check the config");
 	ct_validate_doc(doc, CT_DOC_CONFIG, &after);
 	for (size_t i = 0; i < after.count; i++) {
 		const struct ct_diag *g = &after.items[i];
 
-		if (g->level != CT_DIAG_ERROR || has_error(before, g) || is_from_profile(o, g))
+		if (g->level != CT_DIAG_ERROR || has_error(known, g) || is_from_profile(o, g))
 			continue;
 		if (!first)
 			first = g;
