@@ -143,6 +143,7 @@ static void check_hooks(const json_t *doc, struct ct_diags *d)
 static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags *d)
 {
 	const json_t *list = vd_arr(process, "rlimits");
+	cleanup_json json_t *seen = json_object();
 	size_t i;
 	json_t *rl;
 
@@ -150,6 +151,7 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 	{
 		cleanup_free char *ptr = ct_pointer_index("/process/rlimits", i);
 		const char *type = vd_str(rl, "type");
+		long long j;
 		int64_t soft;
 		int64_t hard;
 
@@ -166,18 +168,12 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 			       "a Linux resource, e.g. RLIMIT_NOFILE", json_object_get(rl, "type"),
 			       near ? hint : NULL, "unknown rlimit '%s'", type);
 		}
-		for (size_t j = 0; type && j < i; j++) {
-			const char *other = vd_str(json_array_get(list, j), "type");
+		j = type ? vd_seen_before(seen, type, i) : -1;
+		if (j >= 0) {
+			cleanup_free char *first = ct_pointer_index("/process/rlimits", (size_t)j);
 
-			if (other && strcmp(other, type) == 0) {
-				cleanup_free char *first = ct_pointer_index("/process/rlimits", j);
-
-				vd_add(d, CT_DIAG_ERROR, ptr, NULL, NULL, NULL,
-				       "keep one entry per type",
-				       "duplicate rlimit '%s' (first at %s)", type,
-				       first ? first : "?");
-				break;
-			}
+			vd_add(d, CT_DIAG_ERROR, ptr, NULL, NULL, NULL, "keep one entry per type",
+			       "duplicate rlimit '%s' (first at %s)", type, first ? first : "?");
 		}
 		if (vd_int(rl, "soft", &soft) && vd_int(rl, "hard", &hard) &&
 		    (uint64_t)soft > (uint64_t)hard)

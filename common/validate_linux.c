@@ -217,13 +217,14 @@ static void check_paths(const json_t *lx, const char *key, struct ct_diags *d)
 	}
 }
 
-static void check_device(const json_t *list, size_t i, struct ct_diags *d)
+static void check_device(const json_t *list, size_t i, json_t *seen, struct ct_diags *d)
 {
 	const json_t *dev = json_array_get(list, i);
 	cleanup_free char *ptr = ct_pointer_index("/linux/devices", i);
 	const json_t *path = json_object_get(dev, "path");
 	const char *type = vd_str(dev, "type");
 	const char *p = json_string_value(path);
+	long long j;
 
 	if (!ptr)
 		return;
@@ -236,25 +237,22 @@ static void check_device(const json_t *list, size_t i, struct ct_diags *d)
 		vd_add(d, CT_DIAG_ERROR, ptr, NULL, "major and minor", NULL,
 		       "add \"major\" and \"minor\" (ls -l on the host device shows them)",
 		       "device of type '%s' needs major and minor numbers", type);
-	for (size_t j = 0; p && j < i; j++) {
-		const char *other = vd_str(json_array_get(list, j), "path");
+	j = p ? vd_seen_before(seen, p, i) : -1;
+	if (j >= 0) {
+		cleanup_free char *first = ct_pointer_index("/linux/devices", (size_t)j);
 
-		if (other && strcmp(other, p) == 0) {
-			cleanup_free char *first = ct_pointer_index("/linux/devices", j);
-
-			vd_add(d, CT_DIAG_ERROR, ptr, "path", NULL, NULL, "keep one entry per path",
-			       "duplicate device '%s' (first at %s)", p, first ? first : "?");
-			break;
-		}
+		vd_add(d, CT_DIAG_ERROR, ptr, "path", NULL, NULL, "keep one entry per path",
+		       "duplicate device '%s' (first at %s)", p, first ? first : "?");
 	}
 }
 
 static void check_devices(const json_t *lx, struct ct_diags *d)
 {
 	const json_t *list = vd_arr(lx, "devices");
+	cleanup_json json_t *seen = json_object();
 
 	for (size_t i = 0; i < json_array_size(list); i++)
-		check_device(list, i, d);
+		check_device(list, i, seen, d);
 }
 
 /* dev_valid_name() in the kernel: no '/', ':' or white space, not "." or "..". */

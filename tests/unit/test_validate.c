@@ -197,6 +197,39 @@ static void test_duplicates(void)
 	       "duplicate device path");
 }
 
+/* Finishing is the proof: comparing each entry with all earlier ones took minutes here. */
+static void test_duplicates_long_lists(void)
+{
+	const size_t n = 100000;
+	json_t *devs = json_array();
+	json_t *rls = json_array();
+	json_t *doc = json_pack("{s:{s:o}, s:{s:o}}", "linux", "devices", devs, "process",
+				"rlimits", rls);
+	struct ct_diags d = {0};
+	size_t dups = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char path[32];
+		char type[32];
+
+		/* The last entry of each list repeats entry 7. */
+		snprintf(path, sizeof(path), "/dev/x%zu", i == n - 1 ? (size_t)7 : i);
+		snprintf(type, sizeof(type), "RLIMIT_%c%zu", 'A', i == n - 1 ? (size_t)7 : i);
+		json_array_append_new(devs, json_pack("{s:s, s:s}", "type", "p", "path", path));
+		json_array_append_new(
+			rls, json_pack("{s:s, s:i, s:i}", "type", type, "soft", 1, "hard", 1));
+	}
+	ct_validate_doc(doc, CT_DOC_CONFIG, &d);
+	for (size_t i = 0; i < d.count; i++) {
+		if (strstr(d.items[i].msg, "duplicate") && strstr(d.items[i].msg, "/7)"))
+			dups++;
+	}
+	TAP_OK(dups == 2, "duplicates in lists of %zu devices and rlimits are found (%zu)", n,
+	       dups);
+	ct_diags_free(&d);
+	json_decref(doc);
+}
+
 static void test_rlimits(void)
 {
 	TAP_OK(has_error("{\"process\": {\"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 9, "
@@ -417,6 +450,7 @@ int main(void)
 	test_unknown_key_suggestion();
 	test_absolute_paths();
 	test_duplicates();
+	test_duplicates_long_lists();
 	test_rlimits();
 	test_namespace_needs();
 	test_names();
