@@ -442,6 +442,17 @@ EOF
 	assert_output --partial 'the flags make the config invalid: /hostname: hostname needs its own uts namespace'
 }
 
+@test "specgen generate: a value that is not UTF-8 is a usage error; a file name may be any bytes" {
+	run -2 "$SPECGEN" generate --hostname $'bad\xff'
+	assert_output "specgen: generate: --hostname: expected UTF-8 text"
+	run -2 "$SPECGEN" generate --env $'A=\xc3'
+	assert_output "specgen: generate: --env: expected UTF-8 text"
+	run -2 "$SPECGEN" generate -- sh -c $'echo \xff'
+	assert_output "specgen: generate: command word 3: expected UTF-8 text"
+	run -0 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/"$'\xff.json' --hostname 'héllo'
+	[[ $(jq -r .hostname "$BATS_TEST_TMPDIR/"$'\xff.json') == héllo ]]
+}
+
 @test "specgen generate: a very long bad value still shows the reason" {
 	local long
 	long=$(printf 'a%.0s' {1..5000})

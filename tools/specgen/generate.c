@@ -176,6 +176,15 @@ static int add_edit(struct opts *o, const struct gen_flag *f, const char *arg, s
 	return 0;
 }
 
+/* JSON text is UTF-8: jansson refuses to make a string of anything else. */
+static bool is_utf8(const char *s)
+{
+	json_t *v = json_string(s);
+
+	json_decref(v);
+	return v != NULL;
+}
+
 static void build_longopts(struct option *lo)
 {
 	size_t n = 0;
@@ -221,6 +230,14 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 		f = c == 'h'   ? flag_named("help")
 		    : c == 'o' ? flag_named("output")
 			       : &gen_flags[c - FLAG_BASE];
+		/*
+		 * Values go into the JSON document, file names (--template, -o, --bundle,
+		 * --seccomp) do not and may be any bytes. The value is not echoed: its
+		 * bytes are not text.
+		 */
+		if (optarg && (f->op != OP_MODE || strcmp(f->name, "args") == 0) &&
+		    !is_utf8(optarg))
+			return ct_err_set(err, 0, "--%s: expected UTF-8 text", f->name);
 		if (f->op == OP_MODE) {
 			if (set_mode(o, f, optarg, err) < 0)
 				return -1;
@@ -229,6 +246,9 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
+		if (!is_utf8(argv[i]))
+			return ct_err_set(err, 0, "command word %d: expected UTF-8 text",
+					  i - optind + 1);
 		if (add_arg(o, argv[i], err) < 0)
 			return -1;
 	}
