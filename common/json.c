@@ -16,9 +16,27 @@
 #include "common/diag.h"
 #include "common/err.h"
 
+static void report_nul(const char *buf, size_t off, struct ct_diags *diags)
+{
+	int line = 1;
+	int column = 1;
+
+	for (size_t i = 0; i < off; i++) {
+		column++;
+		if (buf[i] == '\n') {
+			line++;
+			column = 1;
+		}
+	}
+	ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
+		     "JSON text holds no NUL bytes: is this a binary file?",
+		     "invalid JSON at line %d, column %d: NUL byte", line, column);
+}
+
 json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 {
 	json_error_t jerr;
+	const char *nul;
 	json_t *doc;
 
 	if (len == 0) {
@@ -27,9 +45,26 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 		return NULL;
 	}
 
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		/* jansson stops at the byte and reports "end of file expected": say what it is. */
+		report_nul(buf, (size_t)(nul - buf), diags);
+		return NULL;
+	}
+
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc && strstr(jerr.text, "JSON_ALLOW_NUL")) {
+		/* jansson names its own flag; the user wrote a \u0000 escape. */
+		ct_diags_add(
+			diags, CT_DIAG_ERROR, "", NULL, NULL,
+			"remove the \\u0000 escape: strings passed to the kernel cannot hold NUL",
+			"invalid JSON at line %d, column %d: \\u0000 is not allowed in a string",
+			jerr.line, jerr.column);
+		return NULL;
+	}
 	if (!doc) {
-		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL, "fix the JSON syntax at that place",
+		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
+			     "fix the JSON syntax at that place",
 			     "invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
 			     jerr.text);
 		return NULL;
@@ -53,12 +88,21 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 	for (;;) {
 		ssize_t n;
 
+		if (len > CT_READ_FILE_MAX)
+			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB",
+					  is_stdin ? "<stdin>" : path, CT_READ_FILE_MAX >> 20);
 		if (cap - len < 65536) {
+			/* One byte past the bound is read, so a file of exactly the bound passes.
+			 */
 			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf = realloc(buf, ncap + 1);
+			char *nbuf;
 
+			if (ncap > CT_READ_FILE_MAX + 1)
+				ncap = CT_READ_FILE_MAX + 1;
+			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
-				return ct_err_set(err, ENOMEM, "read '%s'", path);
+				return ct_err_set(err, ENOMEM, "read '%s'",
+						  is_stdin ? "<stdin>" : path);
 			buf = nbuf;
 			cap = ncap;
 		}
@@ -135,16 +179,17 @@ int ct_json_write_file(const json_t *doc, const char *path, struct ct_err *err)
 
 	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
 		return ct_err_set(err, ENOMEM, "write '%s'", path);
+	/* The messages name the file asked for: the temporary name means nothing to the user. */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return ct_err_set(err, errno, "create '%s'", tmp);
+		return ct_err_set(err, errno, "create '%s'", path);
 	if (write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0) {
-		ct_err_set(err, errno, "write '%s'", tmp);
+		ct_err_set(err, errno, "write '%s'", path);
 		unlink(tmp);
 		return -1;
 	}
 	if (rename(tmp, path) < 0) {
-		ct_err_set(err, errno, "rename '%s' to '%s'", tmp, path);
+		ct_err_set(err, errno, "replace '%s'", path);
 		unlink(tmp);
 		return -1;
 	}

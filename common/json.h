@@ -24,7 +24,17 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags);
  */
 json_t *ct_json_load_file(const char *path, struct ct_diags *diags, struct ct_err *err);
 
-/* Reads a whole file ("-" is stdin) into a NUL-terminated malloc'd buffer. */
+/*
+ * Past this size a file is refused: an endless source (/dev/zero, a runaway
+ * pipe) would otherwise eat the machine's memory. Parsed, the bound means
+ * about 1 GB of RAM; a config near 100 MB still loads.
+ */
+#define CT_READ_FILE_MAX (256UL << 20)
+
+/*
+ * Reads a whole file ("-" is stdin) into a NUL-terminated malloc'd buffer.
+ * errnum EFBIG: longer than CT_READ_FILE_MAX.
+ */
 int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err);
 
 /* Pretty-printed (4-space indent, keys in document order), with a trailing newline. */

@@ -2,6 +2,8 @@
 /* Validation of config.json, state.json and features.json: schema rules and the spec's MUSTs. */
 #pragma once
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 struct ct_diags;
@@ -25,3 +27,10 @@ void ct_validate_doc(const json_t *doc, enum ct_doc_kind kind, struct ct_diags *
  * namespace paths of the right type, devices present.
  */
 void ct_validate_host(const json_t *doc, const char *bundle_dir, struct ct_diags *diags);
+
+/*
+ * True when s is a CPU or memory-node list as cpusets and execCPUAffinity take
+ * it: numbers and low-high ranges separated by commas ("0-3,7"). The one rule
+ * that specgen generate applies to a flag and validate to a document.
+ */
+bool ct_validate_is_cpu_list(const char *s);

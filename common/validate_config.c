@@ -143,6 +143,7 @@ static void check_hooks(const json_t *doc, struct ct_diags *d)
 static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags *d)
 {
 	const json_t *list = vd_arr(process, "rlimits");
+	cleanup_json json_t *seen = json_object();
 	size_t i;
 	json_t *rl;
 
@@ -150,6 +151,7 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 	{
 		cleanup_free char *ptr = ct_pointer_index("/process/rlimits", i);
 		const char *type = vd_str(rl, "type");
+		long long j;
 		int64_t soft;
 		int64_t hard;
 
@@ -166,18 +168,12 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 			       "a Linux resource, e.g. RLIMIT_NOFILE", json_object_get(rl, "type"),
 			       near ? hint : NULL, "unknown rlimit '%s'", type);
 		}
-		for (size_t j = 0; type && j < i; j++) {
-			const char *other = vd_str(json_array_get(list, j), "type");
+		j = type ? vd_seen_before(seen, type, i) : -1;
+		if (j >= 0) {
+			cleanup_free char *first = ct_pointer_index("/process/rlimits", (size_t)j);
 
-			if (other && strcmp(other, type) == 0) {
-				cleanup_free char *first = ct_pointer_index("/process/rlimits", j);
-
-				vd_add(d, CT_DIAG_ERROR, ptr, NULL, NULL, NULL,
-				       "keep one entry per type",
-				       "duplicate rlimit '%s' (first at %s)", type,
-				       first ? first : "?");
-				break;
-			}
+			vd_add(d, CT_DIAG_ERROR, ptr, NULL, NULL, NULL, "keep one entry per type",
+			       "duplicate rlimit '%s' (first at %s)", type, first ? first : "?");
 		}
 		if (vd_int(rl, "soft", &soft) && vd_int(rl, "hard", &hard) &&
 		    (uint64_t)soft > (uint64_t)hard)
@@ -315,6 +311,12 @@ static void check_process(const json_t *doc, bool is_linux, struct ct_diags *d)
 	if (!is_windows(doc) && (!args || (json_is_array(args) && json_array_size(args) == 0)))
 		vd_add(d, CT_DIAG_ERROR, "/process", args ? "args" : NULL, "at least one argument",
 		       NULL, "add \"args\": [\"sh\"] or the program to run", "process has no args");
+	/* args[0] is execvp's file: an empty one can only fail with ENOENT. */
+	if (json_is_array(args) && json_is_string(json_array_get(args, 0)) &&
+	    !*json_string_value(json_array_get(args, 0)))
+		vd_add_index(d, CT_DIAG_ERROR, "/process/args", 0, "a program name or path",
+			     json_array_get(args, 0), "name the program to run, e.g. \"sh\"",
+			     "empty program name");
 	check_rlimits(process, is_linux, d);
 	check_caps(process, d);
 	check_env(process, d);
@@ -361,6 +363,20 @@ static void check_mounts(const json_t *doc, struct ct_diags *d)
 	}
 }
 
+/* sethostname(2) and setdomainname(2) refuse more than the kernel's 64 bytes. */
+static void check_uts_names(const json_t *doc, struct ct_diags *d)
+{
+	static const char *const keys[] = {"hostname", "domainname"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const json_t *v = json_object_get(doc, keys[i]);
+
+		if (json_is_string(v) && json_string_length(v) > 64)
+			vd_add(d, CT_DIAG_ERROR, "", keys[i], "at most 64 bytes", v,
+			       "shorten it: the kernel keeps 64 bytes", "%s too long", keys[i]);
+	}
+}
+
 void vd_check_config(const json_t *doc, struct ct_diags *d)
 {
 	bool is_linux = is_linux_config(doc);
@@ -371,6 +387,7 @@ void vd_check_config(const json_t *doc, struct ct_diags *d)
 	check_hooks(doc, d);
 	if (!is_linux)
 		return;
+	check_uts_names(doc, d);
 	check_mounts(doc, d);
 	vd_check_linux(doc, d);
 }

@@ -123,6 +123,14 @@ int vd_semver_cmp(const struct vd_semver *a, const struct vd_semver *b);
 
 /* "0-3,7": comma-separated numbers and ascending ranges. */
 bool vd_is_cpu_list(const char *s);
+
+/*
+ * Duplicate detection in linear time: seen (a JSON object, used as a hash
+ * table) maps each name to the index it was first met at. Returns that
+ * earlier index, or -1 when name is new (and is now remembered at index).
+ * Comparing each entry with all earlier ones would hang on a list of 100000.
+ */
+long long vd_seen_before(json_t *seen, const char *name, size_t index);
 bool vd_is_abs(const char *s);
 
 /* Readers that return NULL (or false) when the member is absent or of another type. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The MUSTs of config-linux.md a config alone can show: namespaces, ids, sysctl, devices, seccomp.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,35 @@ static int sysctl_ns(const char *key)
 	return -1;
 }
 
+/*
+ * The dotted form of key in dotted (size bytes), as the runtime writes it:
+ * a key holding '/' is split at '/' only ("net/ipv4/conf/eth0.1/forwarding"),
+ * else at '.'. False for a component that is empty, "." or "..": the runtime
+ * refuses those, since they would leave /proc/sys.
+ */
+static bool sysctl_dotted(const char *key, char *dotted, size_t size)
+{
+	char sep = strchr(key, '/') ? '/' : '.';
+	size_t len = strlen(key);
+	size_t start = 0;
+
+	if (len == 0 || len >= size)
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		if (key[i] != sep && key[i] != '\0') {
+			dotted[i] = key[i];
+			continue;
+		}
+		if (i == start || (i - start == 1 && key[start] == '.') ||
+		    (i - start == 2 && key[start] == '.' && key[start + 1] == '.'))
+			return false;
+		dotted[i] = key[i] ? '.' : '\0';
+		start = i + 1;
+	}
+
+	return true;
+}
+
 static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_diags *d)
 {
 	const json_t *sysctl = vd_obj(lx, "sysctl");
@@ -145,11 +175,20 @@ static void check_sysctl(const json_t *lx, const struct ns_set *set, struct ct_d
 	json_object_foreach((json_t *)sysctl, key, value)
 	{
 		cleanup_free char *ptr = ct_pointer_join("/linux/sysctl", key);
-		int kind = sysctl_ns(key);
+		char dotted[PATH_MAX];
 		char what[128];
+		int kind;
 
 		if (!ptr)
 			continue;
+		if (!sysctl_dotted(key, dotted, sizeof(dotted))) {
+			vd_add(d, CT_DIAG_ERROR, ptr, NULL,
+			       "components separated by '.' (or '/'), none empty, '.' or '..'",
+			       NULL, "name the key as under /proc/sys, e.g. net.ipv4.ip_forward",
+			       "sysctl key '%.100s' has an invalid component", key);
+			continue;
+		}
+		kind = sysctl_ns(dotted);
 		if (kind < 0) {
 			vd_add(d, CT_DIAG_WARN, ptr, NULL,
 			       "a namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)",
@@ -178,13 +217,14 @@ static void check_paths(const json_t *lx, const char *key, struct ct_diags *d)
 	}
 }
 
-static void check_device(const json_t *list, size_t i, struct ct_diags *d)
+static void check_device(const json_t *list, size_t i, json_t *seen, struct ct_diags *d)
 {
 	const json_t *dev = json_array_get(list, i);
 	cleanup_free char *ptr = ct_pointer_index("/linux/devices", i);
 	const json_t *path = json_object_get(dev, "path");
 	const char *type = vd_str(dev, "type");
 	const char *p = json_string_value(path);
+	long long j;
 
 	if (!ptr)
 		return;
@@ -197,25 +237,22 @@ static void check_device(const json_t *list, size_t i, struct ct_diags *d)
 		vd_add(d, CT_DIAG_ERROR, ptr, NULL, "major and minor", NULL,
 		       "add \"major\" and \"minor\" (ls -l on the host device shows them)",
 		       "device of type '%s' needs major and minor numbers", type);
-	for (size_t j = 0; p && j < i; j++) {
-		const char *other = vd_str(json_array_get(list, j), "path");
+	j = p ? vd_seen_before(seen, p, i) : -1;
+	if (j >= 0) {
+		cleanup_free char *first = ct_pointer_index("/linux/devices", (size_t)j);
 
-		if (other && strcmp(other, p) == 0) {
-			cleanup_free char *first = ct_pointer_index("/linux/devices", j);
-
-			vd_add(d, CT_DIAG_ERROR, ptr, "path", NULL, NULL, "keep one entry per path",
-			       "duplicate device '%s' (first at %s)", p, first ? first : "?");
-			break;
-		}
+		vd_add(d, CT_DIAG_ERROR, ptr, "path", NULL, NULL, "keep one entry per path",
+		       "duplicate device '%s' (first at %s)", p, first ? first : "?");
 	}
 }
 
 static void check_devices(const json_t *lx, struct ct_diags *d)
 {
 	const json_t *list = vd_arr(lx, "devices");
+	cleanup_json json_t *seen = json_object();
 
 	for (size_t i = 0; i < json_array_size(list); i++)
-		check_device(list, i, d);
+		check_device(list, i, seen, d);
 }
 
 /* dev_valid_name() in the kernel: no '/', ':' or white space, not "." or "..". */

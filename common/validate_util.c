@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/diag.h"
+#include "common/validate.h"
 #include "common/validate_impl.h"
 
 /* Longer words are not compared: no name in the spec is near that long. */
@@ -261,6 +262,22 @@ bool vd_is_cpu_list(const char *s)
 		if (*s++ != ',')
 			return false;
 	}
+}
+
+long long vd_seen_before(json_t *seen, const char *name, size_t index)
+{
+	const json_t *first = json_object_get(seen, name);
+
+	if (first)
+		return (long long)json_integer_value(first);
+	json_object_set_new(seen, name, json_integer((json_int_t)index));
+
+	return -1;
+}
+
+bool ct_validate_is_cpu_list(const char *s)
+{
+	return vd_is_cpu_list(s);
 }
 
 bool vd_is_abs(const char *s)

@@ -39,6 +39,21 @@ jq -r '
 	| @tsv' "$tmp/result.json" | column -t -s $'\t'
 echo "start-up floor (static no-op): $(jq -r '.results[0] | "\(.mean * 1000 * 100 | round / 100) ms mean, \(.min * 1000 * 100 | round / 100) ms best"' "$tmp/result.json")"
 
+# The 100 MB document of the parser's hostile-input unit test, timed here rather
+# than asserted there: 1.6 million env entries of 64 bytes.
+awk 'BEGIN {
+	printf "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}, "
+	printf "\"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"env\": ["
+	for (i = 0; i < 1600000; i++)
+		printf "%s\"V%09d=%051d\"", (i ? "," : ""), i, 0
+	printf "]}}\n"
+}' >"$tmp/big.json"
+hyperfine -N --runs 3 --export-json "$tmp/big.json.result" \
+	-n "specgen validate (100 MB)" "$specgen validate --quiet $tmp/big.json" >/dev/null
+jq -r --arg size "$(stat -c %s "$tmp/big.json")" \
+	'.results[0] | "specgen validate of a \($size)-byte config: \(.mean * 100 | round / 100) s mean, \(.min * 100 | round / 100) s best"' \
+	"$tmp/big.json.result"
+
 # Instructions executed do not depend on load: the steadier figure on a busy machine.
 if command -v valgrind >/dev/null; then
 	for args in "generate" "validate $tmp/config.json"; do

@@ -190,6 +190,14 @@ null"
 	check_field .linux.namespaces '[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}]' --ns-remove net
 	check_field .linux.namespaces '[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"},{"type":"time"}]' --ns-add time
 	check_field '.linux.namespaces[1]' '{"type":"network","path":"/proc/1/ns/net"}' --ns-join net=/proc/1/ns/net
+	# Sharing a namespace drops the fields the runtime would refuse without it (check_edit validates).
+	check_edit 'del(.linux.namespaces, .hostname, .domainname)' '[.linux.namespaces, .hostname, .domainname]' \
+		'[[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"mount"},{"type":"cgroup"}],null,null]' \
+		--domainname example --ns-remove uts
+	check_edit 'del(.linux.uidMappings, .linux.gidMappings, .linux.timeOffsets, .linux.namespaces)' \
+		'[.linux.uidMappings, .linux.gidMappings, .linux.timeOffsets, .linux.namespaces]' \
+		"[null,null,null,$(jq -c .linux.namespaces <<<"$DEFAULT")]" \
+		--uidmap 0:1000:1 --gidmap 0:1000:1 --time-offset boottime=1 --ns-remove user --ns-remove time
 	check_edit 'del(.linux.uidMappings, .linux.gidMappings, .linux.namespaces)' '[.linux.uidMappings, .linux.gidMappings, .linux.namespaces[-1]]' \
 		'[[{"containerID":0,"hostID":100000,"size":65536}],[{"containerID":0,"hostID":100000,"size":65536}],{"type":"user"}]' \
 		--uidmap 0:100000:65536 --gidmap 0:100000:65536
@@ -244,6 +252,9 @@ null"
 		--scheduler SCHED_DEADLINE,runtime=1,deadline=2,period=3
 	check_field .process.ioPriority '{"class":"IOPRIO_CLASS_BE","priority":4}' --io-priority be:4
 	check_field .process.execCPUAffinity '{"initial":"0","final":"1-3"}' --exec-cpu-affinity initial=0,final=1-3
+	# The lists' own commas stay in the list: only ",final=" starts the next field.
+	check_field .process.execCPUAffinity '{"initial":"0-3,7","final":"1,4-5"}' \
+		--exec-cpu-affinity initial=0-3,7,final=1,4-5
 	check_field .linux.memoryPolicy '{"mode":"MPOL_INTERLEAVE","nodes":"0-1","flags":["MPOL_F_STATIC_NODES"]}' \
 		--memory-policy interleave:0-1:static_nodes
 	check_field .linux.personality '{"domain":"LINUX32"}' --personality linux32
@@ -260,9 +271,9 @@ null"
 
 @test "specgen generate: --template - in a pipe keeps unknown keys and the template's seccomp" {
 	tmpl='{"ociVersion":"1.0.2","x-top":{"a":[1,2]},"process":{"cwd":"/","args":["a"],"user":{"uid":0,"gid":0},"x-proc":true,"env":["A=0"]},"root":{"path":"rootfs"},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}'
-	run bash -c 'printf "%s" "$1" | "$2" generate --template - --env A=1 --hostname h' _ "$tmpl" "$SPECGEN"
+	run bash -c 'printf "%s" "$1" | "$2" generate --template - --env A=1 --cwd /srv' _ "$tmpl" "$SPECGEN"
 	assert_success
-	want=$(jq -c '.process.env = ["A=1"] | .hostname = "h"' <<<"$tmpl")
+	want=$(jq -c '.process.env = ["A=1"] | .process.cwd = "/srv"' <<<"$tmpl")
 	[[ $(jq -c . <<<"$output") == "$want" ]] || fail "got $output"
 	tmpl_file=$BATS_TEST_TMPDIR/t.json
 	printf '%s' "$tmpl" >"$tmpl_file"
@@ -308,8 +319,23 @@ null"
 	# Atomic: no temporary file is left beside it.
 	run ls -A "$BATS_TEST_TMPDIR/b"
 	assert_output config.json
+	# Errors name the file asked for, never the temporary one, and leave nothing behind.
 	run -1 "$SPECGEN" generate --bundle "$BATS_TEST_TMPDIR/missing"
-	assert_output --regexp "^specgen: generate: create '$BATS_TEST_TMPDIR/missing/config.json.tmp.[0-9]+': No such file or directory$"
+	assert_output "specgen: generate: create '$BATS_TEST_TMPDIR/missing/config.json': No such file or directory"
+	run -1 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/b"
+	assert_output "specgen: generate: replace '$BATS_TEST_TMPDIR/b': Is a directory"
+	run ls -A "$BATS_TEST_TMPDIR"
+	assert_output $'b\nout.json'
+}
+
+@test "specgen generate: an empty --bundle, -o or --template is a usage error" {
+	# An empty bundle would otherwise name /config.json.
+	run -2 "$SPECGEN" generate --bundle ''
+	assert_output "specgen: generate: --bundle '': expected a non-empty DIR"
+	run -2 "$SPECGEN" generate -o ''
+	assert_output "specgen: generate: --output '': expected a non-empty FILE"
+	run -2 "$SPECGEN" generate --template ''
+	assert_output "specgen: generate: --template '': expected a non-empty FILE"
 }
 
 @test "specgen generate: bad flag values print one line and exit 2" {
@@ -345,6 +371,11 @@ null"
 --cpu-shares -1|--cpu-shares '-1': expected a number from 0 to 9223372036854775807
 --cpu-quota 1.5|--cpu-quota '1.5': expected a number from -9223372036854775808 to 9223372036854775807
 --cpus a|--cpus 'a': expected a list like 0-3,7
+--cpus 3-1|--cpus '3-1': expected a list like 0-3,7
+--cpuset-mems 0,|--cpuset-mems '0,': expected a list like 0-3,7
+--exec-cpu-affinity initial=2-1|--exec-cpu-affinity 'initial=2-1': expected initial=LIST[,final=LIST] (or final=LIST) with CPU lists like 0-3,7
+--exec-cpu-affinity initial=0,,final=1|--exec-cpu-affinity 'initial=0,,final=1': expected initial=LIST[,final=LIST] (or final=LIST) with CPU lists like 0-3,7
+--memory-policy bind:3-1|--memory-policy 'bind:3-1': expected MODE[:NODES[:FLAG,...]] with MODE like bind or MPOL_INTERLEAVE and NODES like 0-1
 --pids-limit 0|--pids-limit '0': expected a positive number, or -1 for unlimited
 --blkio-weight 5|--blkio-weight '5': expected a number from 10 to 1000
 --blkio-weight-device 8:0|--blkio-weight-device '8:0': expected MAJOR:MINOR:WEIGHT with WEIGHT from 10 to 1000
@@ -378,6 +409,57 @@ null"
 -x|unknown option '-x'; see 'specgen generate --help'
 -o a --bundle b|--output and --bundle: expected one of them, not both
 EOF
+}
+
+@test "specgen generate: flags that together make an invalid config are a usage error" {
+	run -2 "$SPECGEN" generate --ns-remove uts --hostname web
+	assert_output 'specgen: generate: the flags make the config invalid: /hostname: hostname needs its own uts namespace; hint: add {"type": "uts"} to linux.namespaces'
+	run -2 "$SPECGEN" generate --scheduler fifo,priority=200
+	assert_output 'specgen: generate: the flags make the config invalid: /process/scheduler/priority: priority out of range (expected 1 to 99, found 200); hint: real-time policies take a priority from 1 to 99'
+	run -2 "$SPECGEN" generate --sysctl net..x=1 --memory-policy local:0
+	assert_output --regexp "^specgen: generate: the flags make the config invalid: /linux/sysctl/net..x: sysctl key 'net..x' has an invalid component .* \(and more\)$"
+	run -2 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/out.json" --scheduler deadline,runtime=3,deadline=2,period=1
+	[[ ! -e $BATS_TEST_TMPDIR/out.json ]] || fail "an invalid config was written"
+}
+
+@test "specgen generate: a broken template or profile stays usable, so flags can fix it" {
+	# The template's own errors are not the flags' doing.
+	run -0 "$SPECGEN" generate --template - --env A=1 <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
+	run -0 "$SPECGEN" generate --template - --cwd / <<<'{"ociVersion": "1.3.0", "root": {"path": "r"}, "process": {"cwd": "rel", "args": ["sh"]}}'
+	run -0 "$SPECGEN" validate - <<<"$output"
+	# So is a --seccomp FILE: a broken profile can still be handed to a runtime to test it.
+	echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}' >"$BATS_TEST_TMPDIR/p.json"
+	run -0 "$SPECGEN" generate --seccomp "$BATS_TEST_TMPDIR/p.json"
+	run -2 "$SPECGEN" generate --seccomp "$BATS_TEST_TMPDIR/p.json" --ns-remove uts --hostname h
+	# A template with a great many errors of its own is edited as quickly as a clean one:
+	# the starting errors are a set, not a list compared pairwise.
+	jq -n '{ociVersion: "1.3.0", root: {path: "r"}, process: {cwd: "/", args: ["sh"]},
+		linux: {maskedPaths: [range(200000) | "rel\(.)"]}}' >"$BATS_TEST_TMPDIR/many.json"
+	run -0 --separate-stderr "$SPECGEN" generate --template "$BATS_TEST_TMPDIR/many.json" --env A=1
+	[[ $(jq '.linux.maskedPaths | length' <<<"$output") == 200000 ]]
+	# A new error on top of old ones is still refused.
+	run -2 "$SPECGEN" generate --template - --hostname h <<<'{"ociVersion": "1.3.0", "process": {"cwd": "rel"}}'
+	assert_output --partial 'the flags make the config invalid: /hostname: hostname needs its own uts namespace'
+}
+
+@test "specgen generate: a value that is not UTF-8 is a usage error; a file name may be any bytes" {
+	run -2 "$SPECGEN" generate --hostname $'bad\xff'
+	assert_output "specgen: generate: --hostname: expected UTF-8 text"
+	run -2 "$SPECGEN" generate --env $'A=\xc3'
+	assert_output "specgen: generate: --env: expected UTF-8 text"
+	run -2 "$SPECGEN" generate -- sh -c $'echo \xff'
+	assert_output "specgen: generate: command word 3: expected UTF-8 text"
+	run -0 "$SPECGEN" generate -o "$BATS_TEST_TMPDIR/"$'\xff.json' --hostname 'héllo'
+	[[ $(jq -r .hostname "$BATS_TEST_TMPDIR/"$'\xff.json') == héllo ]]
+}
+
+@test "specgen generate: a very long bad value still shows the reason" {
+	local long
+	long=$(printf 'a%.0s' {1..5000})
+	run -2 "$SPECGEN" generate --hostname "$long"
+	assert_output "specgen: generate: --hostname '$(printf 'a%.0s' {1..80})...': expected at most 4095 characters"
+	run -2 "$SPECGEN" generate --hook-env "A=${long:0:3000}"
+	assert_output --regexp "^specgen: generate: --hook-env 'A=a{78}\.\.\.': expected after a --hook$"
 }
 
 @test "specgen generate: a template it cannot edit fails with one line and exit 1" {

@@ -111,6 +111,12 @@ edit_config() {
 	[[ ${#failed[@]} -eq 0 ]] || fail "$(printf '%s\n' "${failed[@]}")"
 }
 
+@test "specgen validate: a sysctl key in slash form is read as the runtime reads it" {
+	# Split at '/' only: the interface name keeps its dot, and the key is a net.* one.
+	run -0 validate_in "$CASES/valid/sysctl-slash-form"
+	assert_output ''
+}
+
 @test "specgen validate: an unknown key is a warning that suggests the nearest key" {
 	requires jq
 	write_config
@@ -221,6 +227,19 @@ edit_config() {
 	[[ $stderr == "specgen: validate: open 'x': No such file or directory" ]] || fail "stderr: $stderr"
 }
 
+@test "specgen validate: a directory or an endless file is one error line and exit 2" {
+	mkdir d
+	run -2 --separate-stderr "$SPECGEN" validate d
+	[[ $stderr == "specgen: validate: read 'd': Is a directory" ]] || fail "stderr: $stderr"
+	# Reading stops at the size bound instead of eating the machine's memory.
+	run -2 --separate-stderr "$SPECGEN" validate /dev/zero
+	[[ $stderr == "specgen: validate: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+		fail "stderr: $stderr"
+	run -1 --separate-stderr "$SPECGEN" generate --template /dev/zero
+	[[ $stderr == "specgen: generate: read template: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+		fail "stderr: $stderr"
+}
+
 @test "specgen validate: usage mistakes exit 2" {
 	run -2 "$SPECGEN" validate --bogus
 	assert_output --partial "unknown option '--bogus'"
@@ -232,6 +251,15 @@ edit_config() {
 	assert_output --partial "not both"
 	run -2 "$SPECGEN" validate --host --kind state s.json
 	assert_output --partial "--host applies to configs only"
+	run -2 "$SPECGEN" validate --bundle
+	assert_output "specgen: validate: --bundle: expected a value"
+	run -2 "$SPECGEN" validate -k
+	assert_output "specgen: validate: -k: expected a value"
+	# An empty bundle would read /config.json, an empty file name nothing sensible.
+	run -2 "$SPECGEN" validate --bundle ''
+	assert_output "specgen: validate: --bundle '': expected a directory"
+	run -2 "$SPECGEN" validate ''
+	assert_output "specgen: validate: '': expected a file name, or '-' for stdin"
 }
 
 @test "specgen validate: --help prints usage and exits 0" {

@@ -8,16 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#else
-#define UNDER_VALGRIND() 0
-#endif
 
 #include "common/cleanup.h"
 #include "common/diag.h"
@@ -714,12 +707,10 @@ static void test_huge_env(void)
 	size_t cap = n * (entry + 4) + 128;
 	cleanup_free char *buf = malloc(cap);
 	struct ct_diags d = {0};
-	struct timespec t0, t1;
 	size_t len;
 	char *p;
 	cleanup_json json_t *doc = NULL;
 	struct ct_spec *s = NULL;
-	double secs;
 
 	if (!buf) {
 		TAP_OK(false, "allocate the 100 MB document");
@@ -732,17 +723,13 @@ static void test_huge_env(void)
 	}
 	p += sprintf(p, "]}}");
 	len = (size_t)(p - buf);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Finishing at all is the proof that nothing is quadratic enough to hang; how fast it
+	 * loads is measured by tests/bench/bench_specgen.sh, not asserted here. */
 	doc = ct_json_parse(buf, len, &d);
 	s = doc ? ct_spec_from_json(doc, &d) : NULL;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	TAP_OK(len > 100000000 && s && s->process->env.n == n &&
 		       strncmp(s->process->env.v[n - 1], "V001599999=", 11) == 0,
 	       "a %zu-byte document with %zu env entries loads", len, n);
-	/* Valgrind runs code some 30 times slower; the bound is for plain and ASan builds. */
-	TAP_OK(secs < (UNDER_VALGRIND() ? 600 : 60), "and it loads in reasonable time (%.1f s)",
-	       secs);
 	ct_spec_free(s);
 	ct_diags_free(&d);
 }

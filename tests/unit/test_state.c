@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/diag.h"
 #include "common/err.h"
 #include "common/state.h"
+#include "common/validate.h"
 #include "tests/unit/tap.h"
 
 static char root[64];
@@ -72,7 +74,8 @@ static void test_round_trip(void)
 	rc = ct_record_from_json(doc, &back, &err);
 	TAP_OK(rc == 0, "and parses back");
 	TAP_STR_EQ(back.id, "c1", "id survives");
-	TAP_OK(back.pid == rec.pid && back.start_time == rec.start_time, "pid and start time survive");
+	TAP_OK(back.pid == rec.pid && back.start_time == rec.start_time,
+	       "pid and start time survive");
 	TAP_OK(back.status == CT_STATUS_CREATED, "status survives");
 	TAP_OK(back.own_mount_ns && !back.own_pid_ns, "flags survive");
 	TAP_STR_EQ(back.ns_paths[CT_NS_PID], "/proc/1/ns/pid", "namespace paths survive");
@@ -84,6 +87,25 @@ static void test_round_trip(void)
 	doc = json_pack("{s:s}", "id", "x");
 	rc = ct_record_from_json(doc, &back, &err);
 	TAP_OK(rc < 0, "a record without status or pid is refused");
+	json_decref(doc);
+	ct_record_free(&rec);
+}
+
+/* specgen validate --kind state knows every field the runtime writes, so none is "unknown". */
+static void test_record_validates(void)
+{
+	struct ct_record rec;
+	struct ct_diags d = {0};
+	json_t *doc;
+
+	fill(&rec);
+	rec.cgroup = json_pack("{s:s, s:[]}", "mode", "hybrid", "dirs");
+	doc = ct_record_to_json(&rec);
+	ct_validate_doc(doc, CT_DOC_STATE, &d);
+	TAP_OK(doc && d.count == 0,
+	       "the state file's document validates without findings (%zu: %s)", d.count,
+	       d.count ? d.items[0].msg : "");
+	ct_diags_free(&d);
 	json_decref(doc);
 	ct_record_free(&rec);
 }
@@ -136,7 +158,8 @@ static void test_status(void)
 
 	ct_state_create_dir(root, "s1", &fd, &err);
 	fill(&rec);
-	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_RUNNING, "a live pid without exec.fifo is running");
+	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_RUNNING,
+	       "a live pid without exec.fifo is running");
 	mkfifoat(fd, "exec.fifo", 0600);
 	TAP_OK(ct_state_status(fd, &rec) == CT_STATUS_CREATED, "with exec.fifo it is created");
 	rec.start_time += 1;
@@ -187,6 +210,7 @@ int main(void)
 	snprintf(root, sizeof(root), "/tmp/ct-test-state.%d", (int)getpid());
 	test_ids();
 	test_round_trip();
+	test_record_validates();
 	test_dirs();
 	test_status();
 	test_pid_file();

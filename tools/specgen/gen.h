@@ -77,6 +77,7 @@ enum gen_op {
 	OP_DEVICE,	 /* put a device by path, and allow it in the device cgroup */
 	OP_TIME_OFFSET,	 /* merge a time offset and make sure a time namespace exists */
 	OP_IDMAP,	 /* append an id mapping and make sure a user namespace exists */
+	OP_NS_REMOVE,	 /* remove a namespace and the fields that cannot live without it */
 };
 
 struct gen_flag {
@@ -117,7 +118,6 @@ bool gen_parse_u32(const char *s, uint32_t *ret);
 bool gen_parse_i64(const char *s, int64_t min, int64_t max, int64_t *ret);
 json_t *gen_idmap(const char *arg);
 const char *gen_pick_name(const char *arg, const char *prefix, const char *const *names);
-bool gen_is_cpulist(const char *s);
 
 /*
  * Applies one edit to doc. Fails (errnum 0) when the document has a

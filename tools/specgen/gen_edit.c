@@ -332,7 +332,8 @@ static json_t *lookup(json_t *doc, const char *path)
 
 static bool is_removal(enum gen_op op)
 {
-	return op == OP_DEL_STRING || op == OP_DEL_BY_KEY || op == OP_ENV_UNSET;
+	return op == OP_DEL_STRING || op == OP_DEL_BY_KEY || op == OP_ENV_UNSET ||
+	       op == OP_NS_REMOVE;
 }
 
 static int apply_to_array(json_t *doc, const struct gen_edit *e, struct ct_err *err)
@@ -360,6 +361,7 @@ static int apply_to_array(json_t *doc, const struct gen_edit *e, struct ct_err *
 		r = put_by_key(arr, e->value, e->flag->key, NULL);
 		break;
 	case OP_DEL_BY_KEY:
+	case OP_NS_REMOVE:
 		del_by_key(arr, e->value, e->flag->key);
 		break;
 	case OP_ENV_SET:
@@ -378,6 +380,48 @@ static int apply_to_array(json_t *doc, const struct gen_edit *e, struct ct_err *
 	}
 	if (r < 0)
 		return ct_err_set(err, ENOMEM, "edit '%s'", e->flag->path);
+
+	return 0;
+}
+
+/*
+ * Without a namespace of its own the runtime must refuse these fields (config.md
+ * hostname, config-linux.md id mappings and timeOffsets), so sharing the
+ * namespace takes them away: the result stays a config that runs.
+ */
+static int ns_remove(json_t *doc, const struct gen_edit *e, struct ct_err *err)
+{
+	static const struct {
+		const char *type;
+		const char *paths[3];
+	} needs[] = {
+		{"uts", {"/hostname", "/domainname", NULL}},
+		{"user", {"/linux/uidMappings", "/linux/gidMappings", NULL}},
+		{"time", {"/linux/timeOffsets", NULL, NULL}},
+	};
+	const char *type = json_string_value(json_object_get(e->value, "type"));
+
+	if (apply_to_array(doc, e, err) < 0)
+		return -1;
+
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		if (!type || strcmp(type, needs[i].type) != 0)
+			continue;
+		for (size_t j = 0; needs[i].paths[j]; j++) {
+			const char *path = needs[i].paths[j];
+			const char *key = strrchr(path, '/') + 1;
+			json_t *parent = key - 1 == path ? doc : NULL;
+
+			if (!parent) {
+				char dir[64];
+
+				snprintf(dir, sizeof(dir), "%.*s", (int)(key - 1 - path), path);
+				parent = lookup(doc, dir);
+			}
+			if (json_is_object(parent))
+				json_object_del(parent, key);
+		}
+	}
 
 	return 0;
 }
@@ -417,6 +461,8 @@ int gen_apply(json_t *doc, const struct gen_edit *e, json_t **current_hook, stru
 	case OP_TIME_OFFSET:
 	case OP_IDMAP:
 		return merge_with_ns(doc, e, err);
+	case OP_NS_REMOVE:
+		return ns_remove(doc, e, err);
 	default:
 		return apply_to_array(doc, e, err);
 	}

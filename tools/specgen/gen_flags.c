@@ -98,8 +98,9 @@ const struct gen_flag gen_flags[] = {
 	{S("Namespaces and kernel settings (TYPE: pid net mnt ipc uts user cgroup time)"), "ns-add",
 	 "TYPE", P_NSTYPE, OP_PUT_BY_KEY, "/linux/namespaces", "type",
 	 "create a new TYPE namespace"},
-	{NO, "ns-remove", "TYPE", P_NSTYPE, OP_DEL_BY_KEY, "/linux/namespaces", "type",
-	 "share the runtime's TYPE namespace"},
+	{NO, "ns-remove", "TYPE", P_NSTYPE, OP_NS_REMOVE, "/linux/namespaces", "type",
+	 "share the runtime's TYPE namespace; also drops what needs its own one: hostname and "
+	 "domainname (uts), id mappings (user), time offsets (time)"},
 	{NO, "ns-join", "TYPE=PATH", P_NSJOIN, OP_PUT_BY_KEY, "/linux/namespaces", "type",
 	 "join the namespace at PATH, like /proc/42/ns/net"},
 	{NO, "uidmap", "C:H:S", P_IDMAP, OP_IDMAP, "/linux/uidMappings", NO,

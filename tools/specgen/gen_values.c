@@ -15,6 +15,7 @@
 #include "common/caps.h"
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/validate.h"
 
 #include "tools/specgen/gen.h"
 
@@ -95,18 +96,6 @@ static const char *pick_name(const char *arg, const char *prefix, const char *co
 	}
 
 	return NULL;
-}
-
-static bool is_cpulist(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s) && *s != ',' && *s != '-')
-			return false;
-	}
-
-	return true;
 }
 
 static int parse_size(const char *arg, json_t **ret, struct ct_err *err)
@@ -441,7 +430,7 @@ static int parse_text(const struct gen_flag *flag, const char *arg, json_t **ret
 			return EXPECT("an absolute path");
 		break;
 	case P_CPULIST:
-		if (!is_cpulist(arg))
+		if (!ct_validate_is_cpu_list(arg))
 			return EXPECT("a list like 0-3,7");
 		break;
 	case P_ENVKEY:
@@ -549,9 +538,4 @@ json_t *gen_idmap(const char *arg)
 const char *gen_pick_name(const char *arg, const char *prefix, const char *const *names)
 {
 	return pick_name(arg, prefix, names);
-}
-
-bool gen_is_cpulist(const char *s)
-{
-	return is_cpulist(s);
 }

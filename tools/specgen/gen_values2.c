@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/validate.h"
 
 #include "tools/specgen/gen.h"
 
@@ -459,25 +460,43 @@ static int parse_io_priority(const char *arg, json_t **ret, struct ct_err *err)
 	return 0;
 }
 
+/*
+ * The lists hold commas of their own ("0-3,7"), so a comma ends a field only
+ * where the next key follows it.
+ */
+static char *next_affinity_field(char *s)
+{
+	for (char *c = strchr(s, ','); c; c = strchr(c + 1, ',')) {
+		if (strncmp(c + 1, "initial=", 8) == 0 || strncmp(c + 1, "final=", 6) == 0) {
+			*c = '\0';
+			return c + 1;
+		}
+	}
+
+	return NULL;
+}
+
 static int parse_affinity(const char *arg, json_t **ret, struct ct_err *err)
 {
 	char copy[GEN_ARG_MAX];
 	cleanup_json json_t *a = json_object();
-	struct field f[MAX_FIELDS];
-	int n;
+	bool is_ok = true;
 
 	snprintf(copy, sizeof(copy), "%s", arg);
 	if (!a)
 		return ct_err_set(err, ENOMEM, "parse");
-	n = fields(copy, f);
-	for (int i = 0; i < n; i++) {
-		if ((strcmp(f[i].key, "initial") != 0 && strcmp(f[i].key, "final") != 0) ||
-		    !f[i].value || !gen_is_cpulist(f[i].value))
-			n = -1;
-		else
-			json_object_set_new(a, f[i].key, json_string(f[i].value));
+	for (char *s = copy, *next; s && is_ok; s = next) {
+		char *value = strchr(s, '=');
+
+		next = next_affinity_field(s);
+		if (value)
+			*value++ = '\0';
+		is_ok = value && (strcmp(s, "initial") == 0 || strcmp(s, "final") == 0) &&
+			ct_validate_is_cpu_list(value);
+		if (is_ok)
+			json_object_set_new(a, s, json_string(value));
 	}
-	if (n <= 0)
+	if (!is_ok)
 		return EXPECT(
 			"initial=LIST[,final=LIST] (or final=LIST) with CPU lists like 0-3,7");
 	*ret = steal_ptr(&a);
@@ -504,7 +523,7 @@ static int parse_memory_policy(const char *arg, json_t **ret, struct ct_err *err
 	for (char *t = strtok_r(copy, ":", &save); t && n < 3; t = strtok_r(NULL, ":", &save))
 		part[n++] = t;
 	mode = part[0] ? gen_pick_name(part[0], "MPOL_", modes) : NULL;
-	if (!mode || (part[1] && !gen_is_cpulist(part[1])))
+	if (!mode || (part[1] && !ct_validate_is_cpu_list(part[1])))
 		return EXPECT(
 			"MODE[:NODES[:FLAG,...]] with MODE like bind or MPOL_INTERLEAVE and NODES like 0-1");
 	p = json_pack("{s:s}", "mode", mode);

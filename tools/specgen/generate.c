@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "common/json.h"
 #include "common/seccomp_default.h"
+#include "common/validate.h"
 
 #include "tools/specgen/commands.h"
 #include "tools/specgen/gen.h"
@@ -86,7 +87,9 @@ static void usage(FILE *out)
 		     "  specgen generate --bundle DIR --hostname web -- sh -c 'echo hello'\n"
 		     "  specgen generate --template - --env A=1 < config.json > new.json\n"
 		     "  specgen generate --rootless --mount src=/srv,dst=/srv,options=rbind:ro\n"
-		     "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag.\n");
+		     "\nExit status: 0 written, 1 the template or output failed, 2 a bad flag or\n"
+		     "flags that make the config invalid (errors the template had already do not\n"
+		     "count, so flags can repair a template).\n");
 }
 
 static void opts_free(struct opts *o)
@@ -112,6 +115,10 @@ static int add_arg(struct opts *o, const char *arg, struct ct_err *err)
 /* Flags that steer the run rather than edit a field. */
 static int set_mode(struct opts *o, const struct gen_flag *f, const char *arg, struct ct_err *err)
 {
+	/* An empty --bundle would make the output path "/config.json": refuse it up front. */
+	if (f->parse == P_STRING && !*arg)
+		return ct_err_set(err, 0, "--%s '': expected a non-empty %s", f->name, f->metavar);
+
 	if (strcmp(f->name, "template") == 0)
 		o->template_path = arg;
 	else if (strcmp(f->name, "output") == 0)
@@ -130,17 +137,32 @@ static int set_mode(struct opts *o, const struct gen_flag *f, const char *arg, s
 	return 0;
 }
 
+/*
+ * The message buffer is fixed: a long value echoed whole would push out the
+ * reason, so only its start is quoted.
+ */
+#define ARG_ECHO_MAX 80
+
+static int wrap_flag(struct ct_err *err, const char *name, const char *arg)
+{
+	size_t len = arg ? strlen(arg) : 0;
+
+	return ct_err_wrap(err, "--%s '%.*s%s'", name, ARG_ECHO_MAX, arg ? arg : "",
+			   len > ARG_ECHO_MAX ? "..." : "");
+}
+
 static int add_edit(struct opts *o, const struct gen_flag *f, const char *arg, struct ct_err *err)
 {
 	struct gen_edit *v;
 	json_t *value = NULL;
 
 	if (gen_parse_value(f, arg, &value, err) < 0)
-		return ct_err_wrap(err, "--%s '%s'", f->name, arg);
+		return wrap_flag(err, f->name, arg);
 	if ((f->op == OP_HOOK_ENV || f->op == OP_HOOK_TIMEOUT || f->op == OP_HOOK_ARG) &&
 	    !o->has_hook) {
 		json_decref(value);
-		return ct_err_set(err, 0, "--%s '%s': expected after a --hook", f->name, arg);
+		ct_err_set(err, 0, "expected after a --hook");
+		return wrap_flag(err, f->name, arg);
 	}
 	o->has_hook |= f->op == OP_HOOK;
 	v = realloc(o->edits, (o->n_edits + 1) * sizeof(*v));
@@ -152,6 +174,15 @@ static int add_edit(struct opts *o, const struct gen_flag *f, const char *arg, s
 	o->edits = v;
 
 	return 0;
+}
+
+/* JSON text is UTF-8: jansson refuses to make a string of anything else. */
+static bool is_utf8(const char *s)
+{
+	json_t *v = json_string(s);
+
+	json_decref(v);
+	return v != NULL;
 }
 
 static void build_longopts(struct option *lo)
@@ -199,6 +230,14 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 		f = c == 'h'   ? flag_named("help")
 		    : c == 'o' ? flag_named("output")
 			       : &gen_flags[c - FLAG_BASE];
+		/*
+		 * Values go into the JSON document, file names (--template, -o, --bundle,
+		 * --seccomp) do not and may be any bytes. The value is not echoed: its
+		 * bytes are not text.
+		 */
+		if (optarg && (f->op != OP_MODE || strcmp(f->name, "args") == 0) &&
+		    !is_utf8(optarg))
+			return ct_err_set(err, 0, "--%s: expected UTF-8 text", f->name);
 		if (f->op == OP_MODE) {
 			if (set_mode(o, f, optarg, err) < 0)
 				return -1;
@@ -207,6 +246,9 @@ static int parse_args(int argc, char **argv, struct opts *o, struct ct_err *err)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
+		if (!is_utf8(argv[i]))
+			return ct_err_set(err, 0, "command word %d: expected UTF-8 text",
+					  i - optind + 1);
 		if (add_arg(o, argv[i], err) < 0)
 			return -1;
 	}
@@ -344,8 +386,7 @@ static int build(json_t *doc, const struct opts *o, struct ct_err *err)
 
 	for (size_t i = 0; i < o->n_edits; i++) {
 		if (gen_apply(doc, &o->edits[i], &current_hook, err) < 0)
-			return ct_err_wrap(err, "--%s '%s'", o->edits[i].flag->name,
-					   o->edits[i].arg ? o->edits[i].arg : "");
+			return wrap_flag(err, o->edits[i].flag->name, o->edits[i].arg);
 	}
 	if (o->n_args > 0 && set_args(doc, o, err) < 0)
 		return -1;
@@ -371,10 +412,104 @@ static int fail(const struct ct_err *err, int status)
 	return status;
 }
 
+/* One key per error, so a finding is looked up in a hash table, not a list. */
+static char *error_key(const struct ct_diag *g)
+{
+	char *key = NULL;
+
+	if (asprintf(&key, "%s\n%s", g->pointer ? g->pointer : "", g->msg ? g->msg : "") < 0)
+		return NULL;
+
+	return key;
+}
+
+/*
+ * The starting document's errors as a set. A template can hold millions
+ * (every entry of a huge env list), so comparing lists pairwise could hang.
+ */
+static json_t *error_set(const struct ct_diags *d)
+{
+	json_t *set = json_object();
+
+	for (size_t i = 0; set && i < d->count; i++) {
+		cleanup_free char *key = NULL;
+
+		if (d->items[i].level != CT_DIAG_ERROR)
+			continue;
+		key = error_key(&d->items[i]);
+		if (key)
+			json_object_set_new(set, key, json_true());
+	}
+
+	return set;
+}
+
+static bool has_error(const json_t *set, const struct ct_diag *g)
+{
+	cleanup_free char *key = error_key(g);
+
+	return key && json_object_get(set, key);
+}
+
+/* A profile read with --seccomp FILE is a document, like a template: its errors are its own. */
+static bool is_from_profile(const struct opts *o, const struct ct_diag *g)
+{
+	static const char prefix[] = "/linux/seccomp";
+	size_t len = sizeof(prefix) - 1;
+
+	return o->seccomp && strcmp(o->seccomp, "default") != 0 &&
+	       strcmp(o->seccomp, "none") != 0 && g->pointer &&
+	       strncmp(g->pointer, prefix, len) == 0 &&
+	       (g->pointer[len] == '\0' || g->pointer[len] == '/');
+}
+
+/*
+ * The flags must not turn the config into one the runtime would refuse
+ * (--ns-remove uts --hostname x, --scheduler deadline with the times out of
+ * order). Errors the starting document or a --seccomp FILE already had are
+ * not the flags' doing: a broken template stays editable, so flags can fix
+ * it, and a broken profile can still be handed to the runtime to test it.
+ */
+static int check_result(const json_t *doc, const struct opts *o, const struct ct_diags *before,
+			struct ct_err *err)
+{
+	cleanup_json json_t *known = error_set(before);
+	struct ct_diags after = {0};
+	const struct ct_diag *first = NULL;
+	size_t n = 0;
+
+	if (!known)
+		return ct_err_set(err, ENOMEM, "check the config");
+	ct_validate_doc(doc, CT_DOC_CONFIG, &after);
+	for (size_t i = 0; i < after.count; i++) {
+		const struct ct_diag *g = &after.items[i];
+
+		if (g->level != CT_DIAG_ERROR || has_error(known, g) || is_from_profile(o, g))
+			continue;
+		if (!first)
+			first = g;
+		n++;
+	}
+	if (first) {
+		/* The validator's own line, without its "<file>: error: " prefix. */
+		cleanup_free char *line = ct_diag_format(first, "");
+		const char *text = line ? strstr(line, "error: ") : NULL;
+
+		ct_err_set(err, 0, "the flags make the config invalid: %s%s",
+			   text ? text + strlen("error: ") : first->msg,
+			   n > 1 ? " (and more)" : "");
+	}
+	ct_diags_free(&after);
+
+	return first ? -1 : 0;
+}
+
 static int generate(int argc, char **argv, struct opts *o)
 {
 	struct ct_err err = {0};
 	cleanup_json json_t *doc = NULL;
+	struct ct_diags before = {0};
+	int status;
 
 	if (parse_args(argc, argv, o, &err) < 0)
 		return fail(&err, 2);
@@ -384,10 +519,17 @@ static int generate(int argc, char **argv, struct opts *o)
 	}
 
 	doc = load_base(o, &err);
-	if (!doc || build(doc, o, &err) < 0 || write_out(doc, o, &err) < 0)
+	if (!doc)
 		return fail(&err, 1);
+	/* The default config is valid (a test pins it): only a template can bring errors along. */
+	if (o->template_path)
+		ct_validate_doc(doc, CT_DOC_CONFIG, &before);
+	status = build(doc, o, &err) < 0 ? 1 : check_result(doc, o, &before, &err) < 0 ? 2 : 0;
+	ct_diags_free(&before);
+	if (status == 0 && write_out(doc, o, &err) < 0)
+		status = 1;
 
-	return 0;
+	return status ? fail(&err, status) : 0;
 }
 
 int cmd_generate(int argc, char **argv)

@@ -84,9 +84,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	*o = (struct opts){.file = NULL, .kind = CT_DOC_CONFIG};
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:k:qh", longopts, NULL)) != -1) {
+	/* The leading ':' tells a missing value (':') from an unknown option ('?'). */
+	while ((c = getopt_long(argc, argv, ":b:k:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
+			/* An empty DIR would name /config.json. */
+			if (!*optarg) {
+				fprintf(stderr,
+					"specgen: validate: --bundle '': expected a directory\n");
+				return -1;
+			}
 			o->bundle = optarg;
 			break;
 		case OPT_HOST:
@@ -109,6 +116,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			fprintf(stderr, "specgen: validate: %s: expected a value\n",
+				argv[optind - 1]);
+			return -1;
 		default:
 			fprintf(stderr,
 				"specgen: validate: unknown option '%s'; see 'specgen validate --help'\n",
@@ -118,6 +129,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->file = argv[optind++];
+	if (o->file && !*o->file) {
+		fprintf(stderr, "specgen: validate: '': expected a file name, or '-' for stdin\n");
+		return -1;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "specgen: validate: unexpected argument '%s'\n", argv[optind]);
 		return -1;
