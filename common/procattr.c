@@ -18,33 +18,37 @@
 #include "common/err.h"
 #include "common/spec.h"
 
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-	{"RLIMIT_AS", RLIMIT_AS},
-	{"RLIMIT_CORE", RLIMIT_CORE},
-	{"RLIMIT_CPU", RLIMIT_CPU},
-	{"RLIMIT_DATA", RLIMIT_DATA},
-	{"RLIMIT_FSIZE", RLIMIT_FSIZE},
-	{"RLIMIT_LOCKS", RLIMIT_LOCKS},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-	{"RLIMIT_NICE", RLIMIT_NICE},
-	{"RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"RLIMIT_NPROC", RLIMIT_NPROC},
-	{"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-	{"RLIMIT_RTTIME", RLIMIT_RTTIME},
-	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-	{"RLIMIT_STACK", RLIMIT_STACK},
-};
+/* Linux's resources (getrlimit(2)), once: the names and the values stay in step. */
+/* clang-format off */
+#define CT_RLIMITS(X) \
+	X(AS) \
+	X(CORE) \
+	X(CPU) \
+	X(DATA) \
+	X(FSIZE) \
+	X(LOCKS) \
+	X(MEMLOCK) \
+	X(MSGQUEUE) \
+	X(NICE) \
+	X(NOFILE) \
+	X(NPROC) \
+	X(RSS) \
+	X(RTPRIO) \
+	X(RTTIME) \
+	X(SIGPENDING) \
+	X(STACK)
+/* clang-format on */
+#define RLIMIT_NAME(r) "RLIMIT_" #r,
+#define RLIMIT_VALUE(r) RLIMIT_##r,
+
+const char *const ct_rlimit_names[] = {CT_RLIMITS(RLIMIT_NAME) NULL};
+static const int rlimit_values[] = {CT_RLIMITS(RLIMIT_VALUE)};
 
 int ct_rlimit_from_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
-		if (strcmp(rlimit_names[i].name, name) == 0)
-			return rlimit_names[i].resource;
+	for (size_t i = 0; ct_rlimit_names[i]; i++)
+		if (strcmp(ct_rlimit_names[i], name) == 0)
+			return rlimit_values[i];
 
 	return -1;
 }

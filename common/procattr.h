@@ -31,6 +31,10 @@ struct ct_spec;
 /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 when unknown. */
 int ct_rlimit_from_name(const char *name);
 
+/* The resource names the spec allows for process.rlimits, in getrlimit(2)'s spelling; NULL ends it.
+ */
+extern const char *const ct_rlimit_names[];
+
 /*
  * Writes linux.sysctl under /proc/sys, key dots becoming directories
  * ("net.ipv4.ip_forward"), or the key taken as a path when it holds a '/'

@@ -9,29 +9,9 @@
 #include "common/caps.h"
 #include "common/cleanup.h"
 #include "common/diag.h"
+#include "common/procattr.h"
 #include "common/spec.h"
 #include "common/validate_impl.h"
-
-/* Linux's resource names (getrlimit(2)); the spec wants an error for any other. */
-static const char *const rlimit_names[] = {
-	"RLIMIT_AS",
-	"RLIMIT_CORE",
-	"RLIMIT_CPU",
-	"RLIMIT_DATA",
-	"RLIMIT_FSIZE",
-	"RLIMIT_LOCKS",
-	"RLIMIT_MEMLOCK",
-	"RLIMIT_MSGQUEUE",
-	"RLIMIT_NICE",
-	"RLIMIT_NOFILE",
-	"RLIMIT_NPROC",
-	"RLIMIT_RSS",
-	"RLIMIT_RTPRIO",
-	"RLIMIT_RTTIME",
-	"RLIMIT_SIGPENDING",
-	"RLIMIT_STACK",
-	NULL,
-};
 
 static const char *const hook_kinds[] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
@@ -159,8 +139,8 @@ static void check_rlimits(const json_t *process, bool is_linux, struct ct_diags 
 			continue;
 		/* A name of the wrong form was already reported by the schema's pattern. */
 		if (type && is_linux && strncmp(type, "RLIMIT_", 7) == 0 &&
-		    !in_list(rlimit_names, type)) {
-			const char *near = vd_nearest(type, rlimit_names);
+		    !in_list(ct_rlimit_names, type)) {
+			const char *near = vd_nearest(type, ct_rlimit_names);
 			char hint[64];
 
 			snprintf(hint, sizeof(hint), "did you mean '%s'?", near ? near : "");

@@ -15,6 +15,7 @@
 #include "common/caps.h"
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/procattr.h"
 #include "common/validate.h"
 
 #include "tools/specgen/gen.h"
@@ -273,26 +274,6 @@ static json_t *idmap(const char *arg)
 			 "size", (json_int_t)s);
 }
 
-static const char *const rlimit_names[] = {
-	"RLIMIT_AS",
-	"RLIMIT_CORE",
-	"RLIMIT_CPU",
-	"RLIMIT_DATA",
-	"RLIMIT_FSIZE",
-	"RLIMIT_LOCKS",
-	"RLIMIT_MEMLOCK",
-	"RLIMIT_MSGQUEUE",
-	"RLIMIT_NICE",
-	"RLIMIT_NOFILE",
-	"RLIMIT_NPROC",
-	"RLIMIT_RSS",
-	"RLIMIT_RTPRIO",
-	"RLIMIT_RTTIME",
-	"RLIMIT_SIGPENDING",
-	"RLIMIT_STACK",
-	NULL,
-};
-
 /*
  * LIMITATION: no "unlimited" rlimit; RLIM_INFINITY is 2^64-1 and our JSON
  * integers are signed 64-bit, so such values are refused with "expected
@@ -317,7 +298,7 @@ static int parse_rlimit(const char *arg, json_t **ret, struct ct_err *err)
 	if (!eq)
 		return EXPECT("TYPE=SOFT[:HARD], like NOFILE=1024:4096");
 	*eq = '\0';
-	type = pick_name(copy, "RLIMIT_", rlimit_names);
+	type = pick_name(copy, "RLIMIT_", ct_rlimit_names);
 	if (!type)
 		return EXPECT("a limit type like NOFILE or RLIMIT_NOFILE before '='");
 	n = split(eq + 1, ':', p, 2);
