@@ -233,15 +233,14 @@ int cmd_state(const struct opts *o, struct ct_err *err)
 	return 0;
 }
 
-/* Signals through a pidfd taken before the start time check, so a reused pid is never hit. */
-static int signal_pid(pid_t pid, uint64_t start, int sig, struct ct_err *err)
+/* A pidfd taken before the start time check, so a reused pid is never hit. */
+static int open_init_pidfd(const struct ct_record *rec, int *ret_fd, struct ct_err *err)
 {
-	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
 
-	if (pidfd < 0 || !pid_alive_as(pid, start))
+	if (pidfd < 0 || !pid_alive_as(rec->pid, rec->start_time))
 		return ct_err_set(err, 0, "container not running");
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		return ct_err_set(err, errno, "signal %d to pid %d", sig, (int)pid);
+	*ret_fd = steal_fd(&pidfd);
 	return 0;
 }
 
@@ -293,28 +292,51 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	return 0;
 }
 
+/*
+ * Every other process of the container, as pidfds opened before any signal goes out: once
+ * the first one dies the rest may exit and be reaped, and a bare pid could then be reused.
+ */
+static void signal_others(const struct ct_record *rec, int sig)
+{
+	cleanup_free pid_t *pids = NULL;
+	cleanup_free int *fds = NULL;
+	struct ct_err ignored;
+	size_t n = 0;
+
+	if (container_pids(rec, &pids, &n, &ignored) < 0 || n == 0)
+		return;
+	fds = calloc(n, sizeof(int));
+	if (!fds)
+		return;
+	for (size_t i = 0; i < n; i++)
+		fds[i] = pids[i] == rec->pid ? -1 : (int)syscall(SYS_pidfd_open, pids[i], 0);
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		/* A process that exited since the listing is no failure. */
+		syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0);
+		close(fds[i]);
+	}
+}
+
 int cmd_kill(const struct opts *o, struct ct_err *err)
 {
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
-	cleanup_free pid_t *pids = NULL;
-	enum ct_status status;
-	size_t n = 0;
+	cleanup_close int pidfd = -1;
 	int sig = SIGTERM;
 
 	if (o->signal && ct_signal_parse(o->signal, &sig, err) < 0)
 		return ct_err_wrap(err, "kill");
 	if (open_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "kill");
-	status = ct_state_status(c.dirfd, &c.rec);
-	if (status == CT_STATUS_STOPPED)
+	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED ||
+	    open_init_pidfd(&c.rec, &pidfd, err) < 0)
 		return ct_err_set(err, 0, "kill: container not running");
-	if (o->all && container_pids(&c.rec, &pids, &n, err) == 0) {
-		for (size_t i = 0; i < n; i++)
-			if (pids[i] != c.rec.pid)
-				kill(pids[i], sig);
-	}
-	if (signal_pid(c.rec.pid, c.rec.start_time, sig, err) < 0)
-		return ct_err_wrap(err, "kill");
+	if (o->all)
+		signal_others(&c.rec, sig);
+	/* With --all the init may have exited already, as the others died: it was running. */
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(o->all && errno == ESRCH))
+		return ct_err_set(err, errno, "kill: signal %d to pid %d", sig, (int)c.rec.pid);
 
 	return 0;
 }
