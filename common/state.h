@@ -13,7 +13,11 @@
 struct ct_err;
 
 #define CT_STATE_ROOT_DEFAULT "/run/nsinit"
-#define CT_STATE_ID_MAX 1024
+/*
+ * An id names a directory below the state root and a cgroup directory, so it is
+ * bounded by NAME_MAX: a longer one is refused before any path is built.
+ */
+#define CT_STATE_ID_MAX 255
 
 enum ct_status {
 	CT_STATUS_CREATING,

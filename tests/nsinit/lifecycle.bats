@@ -153,6 +153,15 @@ teardown() {
 	[[ ! -e $BATS_TEST_TMPDIR/state || -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
 }
 
+@test "nsinit: an id too long for a directory name is refused with one line, 255 runs" {
+	ct_bundle -- true
+	run -1 nsinit create --bundle "$BUNDLE" "$(printf 'x%.0s' $(seq 256))"
+	assert_output "nsinit: invalid container id: longer than 255 characters"
+	[[ ! -e $BATS_TEST_TMPDIR/state || -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+	run -0 nsinit run --bundle "$BUNDLE" "$(printf 'x%.0s' $(seq 255))" </dev/null
+	[[ -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+}
+
 @test "nsinit: start of a running container fails" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"
