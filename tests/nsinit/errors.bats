@@ -101,6 +101,22 @@ no_state_left() {
 	assert_output --regexp '^[0-9T:.-]+Z nsinit: error: nosuch: start: container does not exist: No such file or directory$'
 }
 
+@test "nsinit: a usage mistake is the last error line of the --log file too" {
+	log=$BATS_TEST_TMPDIR/log.json
+	run -2 nsinit --log "$log" --log-format json run one two
+	assert_output "nsinit: usage: nsinit run [create's options] [--detach] [--keep] ID"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json create --no-such-flag "$C1"
+	assert_output "nsinit: unrecognized option '--no-such-flag'"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json create --bundle
+	assert_output "nsinit: option '--bundle' requires an argument"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json exec --bogus "$C1" true
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	[[ $(wc -l <"$log") -eq 4 ]]
+}
+
 @test "nsinit: an unknown --log-format is a usage error" {
 	run -2 nsinit --log-format xml list
 	assert_output "nsinit: invalid --log-format 'xml': want text or json"
