@@ -34,6 +34,29 @@ no_state_left() {
 	no_state_left
 }
 
+@test "nsinit: a config.json that is a fifo, a device or endless stdin fails at once" {
+	ct_bundle -- true
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output --partial "document is empty"
+	rm "$BUNDLE/config.json"
+	ln -s /dev/zero "$BUNDLE/config.json"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: load config: read '$BUNDLE/config.json': not a regular file"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" \
+		--config - "$C1" </dev/zero
+	assert_output "nsinit: $C1: run: load config: read '<stdin>': larger than 64 MiB"
+	no_state_left
+}
+
+@test "nsinit: --config from a process substitution pipe is read" {
+	ct_bundle -- true
+	run -0 nsinit run --bundle "$BUNDLE" --config <("$SPECGEN" generate -- echo from-pipe) \
+		"$C1" </dev/null
+	assert_output "from-pipe"
+}
+
 @test "nsinit: a missing bundle is refused" {
 	run -1 nsinit run --bundle "$BATS_TEST_TMPDIR/nosuch" "$C1"
 	assert_output "nsinit: $C1: run: load config: open '$BATS_TEST_TMPDIR/nosuch/config.json': No such file or directory"
