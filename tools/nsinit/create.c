@@ -416,6 +416,21 @@ static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec
 	return 0;
 }
 
+/* As runc: an entry without '=' or without a name is no variable execve could pass on. */
+static int check_env(const struct ct_spec *spec, struct ct_err *err)
+{
+	for (size_t i = 0; spec->process && i < spec->process->env.n; i++) {
+		const char *e = spec->process->env.v[i];
+
+		if (e[0] != '=' && strchr(e, '='))
+			continue;
+		return ct_err_set(err, 0,
+				  "invalid environment variable /process/env/%zu: want NAME=VALUE",
+				  i);
+	}
+	return 0;
+}
+
 static int save_config_copy(int dirfd, const struct ct_spec *spec, struct ct_err *err)
 {
 	cleanup_free char *text = ct_spec_dump(spec);
@@ -571,7 +586,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
-	if (check_terminal_flags(o, l->spec, for_run, err) < 0)
+	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0)
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
 		return -1;
