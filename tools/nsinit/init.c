@@ -282,6 +282,9 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 	}
 	if (a->spec->process && a->spec->process->terminal && setup_terminal(c, err) < 0)
 		return -1;
+	/* Before the masked and read-only paths: /proc/sys is one of those by default (as runc). */
+	if (ct_procattr_apply_sysctl(a->spec, err) < 0)
+		return ct_err_wrap(err, "apply sysctl");
 	if (ct_rootfs_finish(a->spec, err) < 0)
 		return ct_err_wrap(err, "finish rootfs");
 
@@ -326,8 +329,6 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return -1;
 	if (a->new_net && loopback_up(err) < 0)
 		return -1;
-	if (ct_procattr_apply_sysctl(a->spec, err) < 0)
-		return ct_err_wrap(err, "apply sysctl");
 	if (a->spec->process && setup_process(c, err) < 0)
 		return -1;
 
