@@ -21,6 +21,7 @@
 #include "common/hooks.h"
 #include "common/log.h"
 #include "common/ns.h"
+#include "common/procattr.h"
 #include "common/rootfs.h"
 #include "common/seccomp.h"
 #include "common/spec.h"
@@ -587,6 +588,9 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
 	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0)
+		return -1;
+	/* Here, in our own namespaces: a sysctl must not reconfigure a namespace that is ours. */
+	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
 		return -1;
