@@ -162,6 +162,29 @@ teardown() {
 	[[ -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
 }
 
+@test "nsinit: state, list and ps answer creating while create still runs its hooks" {
+	ct_bundle -- true
+	go=$BATS_TEST_TMPDIR/go
+	ct_edit --arg go "$go" '.hooks.createRuntime = [{"path": "/bin/sh", "timeout": 20,
+		"args": ["sh", "-c", "while [ ! -e \($go) ]; do sleep 0.1; done"]}]'
+	nsinit run --bundle "$BUNDLE" "$C1" </dev/null >/dev/null 2>&1 &
+	run_pid=$!
+	for _ in $(seq 50); do
+		[[ -e $BATS_TEST_TMPDIR/state/$C1/state.json ]] && break
+		sleep 0.1
+	done
+	# bounded: a reader that waits for create's lock would hang here
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" state "$C1"
+	[[ $(jq -r .status <<<"$output") == creating ]]
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" list --format json
+	[[ $(jq -r --arg id "$C1" '.[] | select(.id == $id) | .status' <<<"$output") == creating ]]
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" ps --format json "$C1"
+	[[ $(jq length <<<"$output") -eq 1 ]]
+	touch "$go"
+	wait "$run_pid"
+	[[ -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+}
+
 @test "nsinit: start of a running container fails" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"

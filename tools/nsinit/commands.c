@@ -54,6 +54,21 @@ static int open_container(const struct opts *o, struct opened *c, struct ct_err 
 	return 0;
 }
 
+/*
+ * For state, list and ps, which only read: create holds the lock until the container is
+ * created (hooks included), and they must answer "creating" meanwhile, not wait. state.json
+ * is only ever replaced by rename, so an unlocked read sees one whole version.
+ */
+static int peek_container(const struct opts *o, struct opened *c, struct ct_err *err)
+{
+	c->dirfd = c->lockfd = -1;
+	memset(&c->rec, 0, sizeof(c->rec));
+	if (ct_state_open_dir(o->root, o->id, &c->dirfd, err) < 0 ||
+	    ct_state_load(c->dirfd, &c->rec, err) < 0)
+		return -1;
+	return 0;
+}
+
 static struct ct_spec *load_config_copy(int dirfd, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
@@ -223,7 +238,7 @@ int cmd_state(const struct opts *o, struct ct_err *err)
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 	cleanup_json json_t *doc = NULL;
 
-	if (open_container(o, &c, err) < 0)
+	if (peek_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "state");
 	doc = state_output(&c.rec, ct_state_status(c.dirfd, &c.rec));
 	if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0)
@@ -419,7 +434,7 @@ static int list_one(const struct opts *o, const char *id, json_t *arr)
 	json_t *doc;
 
 	one.id = id;
-	if (ct_state_check_id(id, &err) < 0 || open_container(&one, &c, &err) < 0)
+	if (ct_state_check_id(id, &err) < 0 || peek_container(&one, &c, &err) < 0)
 		return 0;
 	status = ct_state_status(c.dirfd, &c.rec);
 	if (o->quiet) {
@@ -471,7 +486,7 @@ int cmd_ps(const struct opts *o, struct ct_err *err)
 	cleanup_free pid_t *pids = NULL;
 	size_t n = 0;
 
-	if (open_container(o, &c, err) < 0)
+	if (peek_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "ps");
 	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
 		return ct_err_set(err, 0, "ps: container not running");
