@@ -78,6 +78,17 @@ no_state_left() {
 	no_state_left
 }
 
+@test "nsinit: a program that is not executable, or a directory, fails create" {
+	ct_bundle -- /etc/passwd
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: exec '/etc/passwd': Permission denied"
+	no_state_left
+	ct_bundle -- /etc
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: exec '/etc': Permission denied"
+	no_state_left
+}
+
 @test "nsinit: an unknown command is a usage error" {
 	run -2 "$NSINIT" frobnicate
 	assert_output "nsinit: unknown command 'frobnicate'; see 'nsinit --help'"

@@ -190,6 +190,9 @@ static int find_executable(const char *name, char *const *env, char *out, size_t
 		snprintf(out, size, "%s", name);
 		if (stat(out, &st) < 0)
 			return ct_err_set(err, errno, "exec '%s'", name);
+		/* Found now, not by execve after start: create fails, as runc's does. */
+		if (S_ISDIR(st.st_mode) || access(out, X_OK) < 0)
+			return ct_err_set(err, EACCES, "exec '%s'", name);
 		return 0;
 	}
 	/* The container's PATH, never ours: a bare environment finds nothing. */
