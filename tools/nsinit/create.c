@@ -417,6 +417,35 @@ static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec
 	return 0;
 }
 
+static bool same_ns_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * The init sets up the rootfs in the mount namespace it joins: in ours, or the host's, that
+ * would make '/' a slave and pivot_root the root of every process in it.
+ * LIMITATION: joining the runtime's own (or pid 1's) mount namespace by path is refused with
+ * "is the runtime's own"; leaving the mount namespace out shares it, with the host mounts
+ * removed at delete.
+ */
+static int check_mount_ns(const struct ct_spec *spec, struct ct_err *err)
+{
+	const struct ct_namespace *ns = ct_spec_find_ns(spec, CT_NS_MOUNT);
+
+	if (!ns || !ns->path)
+		return 0;
+	if (same_ns_file(ns->path, "/proc/self/ns/mnt") || same_ns_file(ns->path, "/proc/1/ns/mnt"))
+		return ct_err_set(
+			err, 0,
+			"mount namespace '%s' is the runtime's own: leave it out to share it",
+			ns->path);
+	return 0;
+}
+
 /* As runc: an entry without '=' or without a name is no variable execve could pass on. */
 static int check_env(const struct ct_spec *spec, struct ct_err *err)
 {
@@ -587,7 +616,8 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
-	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0)
+	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0 ||
+	    check_mount_ns(l->spec, err) < 0)
 		return -1;
 	/* Here, in our own namespaces: a sysctl must not reconfigure a namespace that is ours. */
 	if (ct_procattr_check_sysctl(l->spec, err) < 0)
