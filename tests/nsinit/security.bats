@@ -115,3 +115,14 @@ no_host_mounts() {
 	no_host_mounts
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
+
+@test "nsinit: the host's / as rootfs without a mount namespace is refused, nothing mounted" {
+	local before
+	before=$(grep -c . /proc/self/mountinfo)
+	ct_bundle --ns-remove mnt -- true
+	ct_edit '.root.path = "/" | .root.readonly = false'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	assert_output "nsinit: $C1: run: rootfs '/' without a mount namespace would mount over the host's own"
+	[[ $(grep -c . /proc/self/mountinfo) -eq $before ]]
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}

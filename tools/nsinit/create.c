@@ -624,6 +624,12 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
 		return -1;
+	/* Without a mount namespace the container's /dev, /proc and /sys are mounted on the host.
+	 */
+	if (!ct_spec_find_ns(l->spec, CT_NS_MOUNT) && strcmp(rootfs, "/") == 0)
+		return ct_err_set(
+			err, 0,
+			"rootfs '/' without a mount namespace would mount over the host's own");
 	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0)
 		return -1;
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
