@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -221,17 +222,58 @@ static int take_premade(size_t index)
 	return fd;
 }
 
+/* What a container may mount inside its /proc: lxcfs's files (runc's list). */
+static const char *const proc_mount_ok[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
+	"/proc/uptime",	 "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", NULL,
+};
+
+/*
+ * A mount landing on procfs (a /proc path, or a symlink in the image leading there) could
+ * cover what the runtime later writes, such as /proc/self/oom_score_adj or a sysctl, and send
+ * the write to the mount's source on the host: refused unless it is a proc of its own or a
+ * file of the list above.
+ */
+static int refuse_inside_proc(int rootfd, int target, const struct ct_mount *m, struct ct_err *err)
+{
+	char root[PATH_MAX], path[PATH_MAX], link[64];
+	struct statfs sfs;
+	ssize_t n, r;
+
+	if (fstatfs(target, &sfs) < 0)
+		return ct_err_set(err, errno, "statfs '%s'", m->destination);
+	if (sfs.f_type != PROC_SUPER_MAGIC || is_type(m, "proc"))
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	r = readlink(link, root, sizeof(root) - 1);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", target);
+	n = readlink(link, path, sizeof(path) - 1);
+	/* The path below the rootfs, as the kernel resolved it. */
+	if (r > 1 && n > r && strncmp(path, root, (size_t)r) == 0) {
+		path[n] = '\0';
+		for (size_t i = 0; proc_mount_ok[i]; i++)
+			if (strcmp(path + r, proc_mount_ok[i]) == 0)
+				return 0;
+	}
+	return ct_err_set(err, 0, "destination resolves inside /proc: refused");
+}
+
 static int bind_target(int rootfd, const struct ct_mount *m, int src, int *ret_fd,
 		       struct ct_err *err)
 {
+	cleanup_close int fd = -1;
 	struct stat st;
 
 	if (fstat(src, &st) < 0)
 		return ct_err_set(err, errno, "stat bind source '%s'", m->source);
-	if (S_ISDIR(st.st_mode))
-		return ct_path_mkdir_in_root(rootfd, m->destination, 0755, ret_fd, err);
+	if (S_ISDIR(st.st_mode) ? ct_path_mkdir_in_root(rootfd, m->destination, 0755, &fd, err)
+				: ct_path_mkfile_in_root(rootfd, m->destination, &fd, err))
+		return -1;
+	if (refuse_inside_proc(rootfd, fd, m, err) < 0)
+		return -1;
+	*ret_fd = steal_fd(&fd);
 
-	return ct_path_mkfile_in_root(rootfd, m->destination, ret_fd, err);
+	return 0;
 }
 
 static int mount_bind(int rootfd, const struct ct_mount *m, size_t index,
@@ -365,6 +407,8 @@ static int mount_fs(int rootfd, const struct ct_mount *m, const struct ct_mount_
 
 	if (strict ? open_strict_dir(rootfd, m->destination, m->type, &target, err)
 		   : ct_path_mkdir_in_root(rootfd, m->destination, 0755, &target, err))
+		return -1;
+	if (refuse_inside_proc(rootfd, target, m, err) < 0)
 		return -1;
 	if (is_type(m, "devpts") && devpts_opts(o, &eff, &data, err) < 0)
 		return -1;
