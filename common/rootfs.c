@@ -682,47 +682,58 @@ int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 	return 0;
 }
 
-struct points {
-	char **v;
-	size_t n;
-};
-
-static void points_free(struct points *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-}
-
-static int collect_points(const char *top, struct points *ret, struct ct_err *err)
+/*
+ * The topmost of the mounts stacked at top (the one no other mount at top sits on), by
+ * mountinfo's ids; 0 when top is no mount point.
+ */
+static int topmost_at(const char *top, int *ret_id, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	int ids[64], parents[64];
+	size_t cap = 0, n = 0;
 
+	*ret_id = 0;
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
-	while (getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, f) > 0 && n < 64) {
 		bool shared;
-		char *point = mountinfo_point(line, &shared);
-		char **grown;
+		char *point;
+		int id, parent;
 
-		if (!point || !path_at_or_below(point, top))
+		if (sscanf(line, "%d %d", &id, &parent) != 2)
 			continue;
-		grown = realloc(ret->v, (ret->n + 1) * sizeof(*grown));
-		if (!grown)
-			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
-		ret->v = grown;
-		ret->v[ret->n] = strdup(point);
-		if (!ret->v[ret->n])
-			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
-		ret->n++;
+		point = mountinfo_point(line, &shared);
+		if (point && strcmp(point, top) == 0) {
+			ids[n] = id;
+			parents[n++] = parent;
+		}
+	}
+	for (size_t i = n; i-- > 0;) {
+		bool covered = false;
+
+		for (size_t j = 0; j < n; j++)
+			covered = covered || parents[j] == ids[i];
+		if (!covered) {
+			*ret_id = ids[i];
+			break;
+		}
 	}
 
 	return 0;
 }
 
-int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err)
+int ct_rootfs_base_mount(const char *rootfs, int *ret_id, struct ct_err *err)
+{
+	char top[PATH_MAX];
+
+	if (!realpath(rootfs, top))
+		return ct_err_set(err, errno, "resolve '%s'", rootfs);
+
+	return topmost_at(top, ret_id, err);
+}
+
+int ct_rootfs_cleanup(const char *rootfs, int base_id, struct ct_err *err)
 {
 	char top[PATH_MAX];
 
@@ -731,24 +742,21 @@ int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err)
 	if (strcmp(top, "/") == 0)
 		return ct_err_set(err, EINVAL, "refuse to unmount everything below '/'");
 
-	/* A detached parent takes its children along; a second pass finds what was stacked late. */
-	for (int pass = 0; pass < 4; pass++) {
-		struct points p = {0};
-		int rc = collect_points(top, &p, err);
+	/*
+	 * Only what is stacked above the host's own mount: detaching the runtime's bind of the
+	 * rootfs takes every mount below it along, while the host's mounts under the rootfs are
+	 * children of the mount beneath and stay (an engine's overlay rootfs, say).
+	 */
+	for (int pass = 0; pass < 16; pass++) {
+		int id;
 
-		if (rc == 0 && p.n == 0) {
-			points_free(&p);
-			return 0;
-		}
-		/* mountinfo lists mounts in mount order: the last ones sit deepest. */
-		for (size_t i = p.n; rc == 0 && i-- > 0;)
-			if (umount2(p.v[i], MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
-			    errno != ENOENT)
-				rc = ct_err_set(err, errno, "unmount '%s'", p.v[i]);
-		points_free(&p);
-		if (rc < 0)
+		if (topmost_at(top, &id, err) < 0)
 			return -1;
+		if (id == 0 || id == base_id)
+			return 0;
+		if (umount2(top, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			return ct_err_set(err, errno, "unmount '%s'", top);
 	}
 
-	return ct_err_set(err, EBUSY, "mounts remain below '%s'", top);
+	return ct_err_set(err, EBUSY, "mounts remain at '%s'", top);
 }

@@ -43,6 +43,7 @@ struct ct_record {
 	char *created;	/* RFC 3339, UTC */
 	bool rootless;
 	bool own_mount_ns; /* false: ct_rootfs_cleanup must undo mounts on the host */
+	int rootfs_base_mount; /* without own_mount_ns: the host's mount at rootfs before, or 0 */
 	bool own_pid_ns;
 	uid_t owner;
 	json_t *annotations; /* object or NULL; owned */

@@ -126,3 +126,20 @@ no_host_mounts() {
 	[[ $(grep -c . /proc/self/mountinfo) -eq $before ]]
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
+
+@test "nsinit: without a mount namespace, delete keeps the host's mounts at and below the rootfs" {
+	# As an engine passes an overlay it mounted, holding mounts of its own.
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	mkdir -p "$BUNDLE/rootfs"
+	mount -t tmpfs engine-root "$BUNDLE/rootfs"
+	cp -a "$ROOTFS/." "$BUNDLE/rootfs/"
+	mkdir -p "$BUNDLE/rootfs/data"
+	mount -t tmpfs engine-data "$BUNDLE/rootfs/data"
+	"$SPECGEN" generate --bundle "$BUNDLE" --ns-remove mnt -- true
+	ct_edit '.root.readonly = false'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	points=$(awk -v r="$BUNDLE/rootfs" 'index($5, r) == 1 { print $5, $(NF-1) }' /proc/self/mountinfo)
+	umount "$BUNDLE/rootfs/data" "$BUNDLE/rootfs" 2>/dev/null || true
+	[[ $points == "$BUNDLE/rootfs engine-root
+$BUNDLE/rootfs/data engine-data" ]] || fail "mounts after delete: $points"
+}

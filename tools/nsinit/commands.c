@@ -388,7 +388,7 @@ int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struc
 	run_hooks_logged(o, spec, CT_HOOK_POSTSTOP, rec, CT_STATUS_STOPPED);
 	ct_spec_free(spec);
 	if (!rec->own_mount_ns && rec->rootfs && rec->rootfs[0] &&
-	    ct_rootfs_cleanup(rec->rootfs, err) < 0)
+	    ct_rootfs_cleanup(rec->rootfs, rec->rootfs_base_mount, err) < 0)
 		return ct_err_wrap(err, "unmount '%s'", rec->rootfs);
 
 	return ct_state_remove(o->root, o->id, err);

@@ -376,6 +376,9 @@ static int fill_record(const struct opts *o, struct launch *l, const char *bundl
 	rec->rootless = geteuid() != 0;
 	rec->owner = geteuid();
 	rec->own_mount_ns = ct_spec_find_ns(l->spec, CT_NS_MOUNT) != NULL;
+	/* Mounts on the host: what is there now stays at delete. */
+	if (!rec->own_mount_ns && ct_rootfs_base_mount(rootfs, &rec->rootfs_base_mount, err) < 0)
+		return -1;
 	rec->own_pid_ns = ct_spec_find_ns(l->spec, CT_NS_PID) != NULL &&
 			  !ct_spec_find_ns(l->spec, CT_NS_PID)->path;
 	if (l->spec->annotations.n) {
@@ -518,7 +521,8 @@ static void abandon(const struct opts *o, struct launch *l)
 	}
 	if (nsinit_cgroup_destroy(&l->rec, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: remove cgroup: %s, ignoring", o->id, err.msg);
-	if (l->rec.rootfs && !l->rec.own_mount_ns && ct_rootfs_cleanup(l->rec.rootfs, &err) < 0)
+	if (l->rec.rootfs && !l->rec.own_mount_ns &&
+	    ct_rootfs_cleanup(l->rec.rootfs, l->rec.rootfs_base_mount, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: clean up '%s': %s, ignoring", o->id, l->rec.rootfs,
 		       err.msg);
 	if (ct_state_remove(o->root, o->id, &err) < 0)
