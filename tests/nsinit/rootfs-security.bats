@@ -95,7 +95,7 @@ fake_dev() {
 }
 
 @test "nsinit: a bind redirected into /proc by a symlink is refused, so no runtime write reaches its source" {
-	# The runtime writes oom_score_adj after the mounts: over a bind it would write the host file.
+	# The init writes /proc/self files after the mounts: over a bind it would write the host file.
 	ln -s /proc/self "$ROOT/data"
 	ct_edit --arg s "$HOST/precious" '.process.oomScoreAdj = 500
 		| .mounts += [{"destination": "/data/oom_score_adj", "source": $s, "options": ["bind"]}]'

@@ -543,6 +543,28 @@ void nsinit_launch_release(struct launch *l)
 	l->dirfd = l->lockfd = l->pty_master = -1;
 }
 
+/*
+ * From here, before GO: the init in a new user namespace cannot write its own once it has
+ * changed its ids (see ct_procattr_set_oom_score_adj), and the value is inherited by exec.
+ */
+static int set_oom_score_adj(pid_t pid, const struct ct_process *proc, struct ct_err *err)
+{
+	char path[64], buf[16];
+	cleanup_close int fd = -1;
+	int len;
+
+	if (!proc || !proc->has_oom_score_adj)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	len = snprintf(buf, sizeof(buf), "%d", proc->oom_score_adj);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len)
+		return ct_err_set(err, errno ? errno : EIO, "set oom_score_adj %d",
+				  proc->oom_score_adj);
+
+	return 0;
+}
+
 static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
 		 struct ct_err *err)
 {
@@ -601,6 +623,8 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
 		return -1;
 	if (a.new_user && write_id_maps(l->rec.pid, l->spec->linux_, err) < 0)
+		return -1;
+	if (set_oom_score_adj(l->rec.pid, l->spec->process, err) < 0)
 		return -1;
 	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
 		return -1;
