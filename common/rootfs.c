@@ -697,16 +697,17 @@ static int topmost_at(const char *top, int *ret_id, struct ct_err *err)
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
 	while (getline(&line, &cap, f) > 0 && n < 64) {
+		char *end = NULL, *point;
+		long id = strtol(line, &end, 10);
+		long parent = strtol(end, &end, 10);
 		bool shared;
-		char *point;
-		int id, parent;
 
-		if (sscanf(line, "%d %d", &id, &parent) != 2)
+		if (id <= 0 || parent < 0 || *end != ' ')
 			continue;
 		point = mountinfo_point(line, &shared);
 		if (point && strcmp(point, top) == 0) {
-			ids[n] = id;
-			parents[n++] = parent;
+			ids[n] = (int)id;
+			parents[n++] = (int)parent;
 		}
 	}
 	for (size_t i = n; i-- > 0;) {

@@ -314,23 +314,20 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 static void signal_others(const struct ct_record *rec, int sig)
 {
 	cleanup_free pid_t *pids = NULL;
-	cleanup_free int *fds = NULL;
 	struct ct_err ignored;
 	size_t n = 0;
 
-	if (container_pids(rec, &pids, &n, &ignored) < 0 || n == 0)
+	if (container_pids(rec, &pids, &n, &ignored) < 0)
 		return;
-	fds = calloc(n, sizeof(int));
-	if (!fds)
-		return;
+	/* Each pid becomes its pidfd in place (-1 for the init and for the gone). */
 	for (size_t i = 0; i < n; i++)
-		fds[i] = pids[i] == rec->pid ? -1 : (int)syscall(SYS_pidfd_open, pids[i], 0);
+		pids[i] = pids[i] == rec->pid ? -1 : (int)syscall(SYS_pidfd_open, pids[i], 0);
 	for (size_t i = 0; i < n; i++) {
-		if (fds[i] < 0)
+		if (pids[i] < 0)
 			continue;
 		/* A process that exited since the listing is no failure. */
-		syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0);
-		close(fds[i]);
+		syscall(SYS_pidfd_send_signal, pids[i], sig, NULL, 0);
+		close(pids[i]);
 	}
 }
 
