@@ -213,7 +213,7 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 		;
 
 	if (timed_out)
-		return ct_err_set(err, ETIMEDOUT, "hook '%s' killed after %d s timeout", hook->path,
+		return ct_err_set(err, 0, "hook '%s' killed after %d s timeout", hook->path,
 				  hook->timeout);
 	if (WIFSIGNALED(status))
 		return ct_err_set(err, 0, "hook '%s' killed by signal %d", hook->path,

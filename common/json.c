@@ -73,6 +73,30 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 	return doc;
 }
 
+/*
+ * A path may name anything: a FIFO is opened without waiting for a writer (it then reads
+ * as empty) and a device is refused, so a hostile bundle can neither hang nor exhaust us.
+ */
+static int open_input(const char *path, int *ret_fd, struct ct_err *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return ct_err_set(err, errno, "open '%s'", path);
+	if (fstat(fd, &st) < 0)
+		return ct_err_set(err, errno, "stat '%s'", path);
+	if (S_ISDIR(st.st_mode))
+		return ct_err_set(err, EISDIR, "read '%s'", path);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		return ct_err_set(err, EINVAL, "read '%s': not a regular file", path);
+	if (fcntl(fd, F_SETFL, O_RDONLY) < 0)
+		return ct_err_set(err, errno, "read '%s'", path);
+	*ret_fd = steal_fd(&fd);
+
+	return 0;
+}
+
 int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err)
 {
 	cleanup_close int fd = -1;
@@ -81,9 +105,13 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 	size_t cap = 0;
 	bool is_stdin = strcmp(path, "-") == 0;
 
-	fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ct_err_set(err, errno, "open '%s'", is_stdin ? "<stdin>" : path);
+	if (is_stdin) {
+		fd = dup(STDIN_FILENO);
+		if (fd < 0)
+			return ct_err_set(err, errno, "open '<stdin>'");
+	} else if (open_input(path, &fd, err) < 0) {
+		return -1;
+	}
 
 	for (;;) {
 		ssize_t n;
@@ -92,8 +120,7 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB",
 					  is_stdin ? "<stdin>" : path, CT_READ_FILE_MAX >> 20);
 		if (cap - len < 65536) {
-			/* One byte past the bound is read, so a file of exactly the bound passes.
-			 */
+			/* One byte past the bound is read: a file of exactly the bound passes. */
 			size_t ncap = cap ? cap * 2 : 65536;
 			char *nbuf;
 

@@ -106,9 +106,21 @@ static int write_file(const char *path, const char *text, struct ct_err *err)
 
 int ct_procattr_set_oom_score_adj(int adj, struct ct_err *err)
 {
-	char buf[16];
+	cleanup_close int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	char buf[16], now[16] = "";
+	ssize_t n;
 
 	snprintf(buf, sizeof(buf), "%d", adj);
+	/*
+	 * Already set by the runtime from outside: once a user namespace's process changed its
+	 * ids it is not dumpable, its /proc/self is the host root's, and it could not write it.
+	 */
+	n = fd >= 0 ? read(fd, now, sizeof(now) - 1) : -1;
+	if (n > 0) {
+		now[n] = '\0';
+		if (strtol(now, NULL, 10) == adj)
+			return 0;
+	}
 	if (write_file("/proc/self/oom_score_adj", buf, err) < 0)
 		return ct_err_wrap(err, "set oom_score_adj %d", adj);
 

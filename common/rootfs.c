@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -221,17 +222,58 @@ static int take_premade(size_t index)
 	return fd;
 }
 
+/* What a container may mount inside its /proc: lxcfs's files (runc's list). */
+static const char *const proc_mount_ok[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
+	"/proc/uptime",	 "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", NULL,
+};
+
+/*
+ * A mount landing on procfs (a /proc path, or a symlink in the image leading there) could
+ * cover what the runtime later writes, such as /proc/self/oom_score_adj or a sysctl, and send
+ * the write to the mount's source on the host: refused unless it is a proc of its own or a
+ * file of the list above.
+ */
+static int refuse_inside_proc(int rootfd, int target, const struct ct_mount *m, struct ct_err *err)
+{
+	char root[PATH_MAX], path[PATH_MAX], link[64];
+	struct statfs sfs;
+	ssize_t n, r;
+
+	if (fstatfs(target, &sfs) < 0)
+		return ct_err_set(err, errno, "statfs '%s'", m->destination);
+	if (sfs.f_type != PROC_SUPER_MAGIC || is_type(m, "proc"))
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	r = readlink(link, root, sizeof(root) - 1);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", target);
+	n = readlink(link, path, sizeof(path) - 1);
+	/* The path below the rootfs, as the kernel resolved it. */
+	if (r > 1 && n > r && strncmp(path, root, (size_t)r) == 0) {
+		path[n] = '\0';
+		for (size_t i = 0; proc_mount_ok[i]; i++)
+			if (strcmp(path + r, proc_mount_ok[i]) == 0)
+				return 0;
+	}
+	return ct_err_set(err, 0, "destination resolves inside /proc: refused");
+}
+
 static int bind_target(int rootfd, const struct ct_mount *m, int src, int *ret_fd,
 		       struct ct_err *err)
 {
+	cleanup_close int fd = -1;
 	struct stat st;
 
 	if (fstat(src, &st) < 0)
 		return ct_err_set(err, errno, "stat bind source '%s'", m->source);
-	if (S_ISDIR(st.st_mode))
-		return ct_path_mkdir_in_root(rootfd, m->destination, 0755, ret_fd, err);
+	if (S_ISDIR(st.st_mode) ? ct_path_mkdir_in_root(rootfd, m->destination, 0755, &fd, err)
+				: ct_path_mkfile_in_root(rootfd, m->destination, &fd, err))
+		return -1;
+	if (refuse_inside_proc(rootfd, fd, m, err) < 0)
+		return -1;
+	*ret_fd = steal_fd(&fd);
 
-	return ct_path_mkfile_in_root(rootfd, m->destination, ret_fd, err);
+	return 0;
 }
 
 static int mount_bind(int rootfd, const struct ct_mount *m, size_t index,
@@ -365,6 +407,8 @@ static int mount_fs(int rootfd, const struct ct_mount *m, const struct ct_mount_
 
 	if (strict ? open_strict_dir(rootfd, m->destination, m->type, &target, err)
 		   : ct_path_mkdir_in_root(rootfd, m->destination, 0755, &target, err))
+		return -1;
+	if (refuse_inside_proc(rootfd, target, m, err) < 0)
 		return -1;
 	if (is_type(m, "devpts") && devpts_opts(o, &eff, &data, err) < 0)
 		return -1;
@@ -638,47 +682,59 @@ int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 	return 0;
 }
 
-struct points {
-	char **v;
-	size_t n;
-};
-
-static void points_free(struct points *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-}
-
-static int collect_points(const char *top, struct points *ret, struct ct_err *err)
+/*
+ * The topmost of the mounts stacked at top (the one no other mount at top sits on), by
+ * mountinfo's ids; 0 when top is no mount point.
+ */
+static int topmost_at(const char *top, int *ret_id, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	int ids[64], parents[64];
+	size_t cap = 0, n = 0;
 
+	*ret_id = 0;
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
-	while (getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, f) > 0 && n < 64) {
+		char *end = NULL, *point;
+		long id = strtol(line, &end, 10);
+		long parent = strtol(end, &end, 10);
 		bool shared;
-		char *point = mountinfo_point(line, &shared);
-		char **grown;
 
-		if (!point || !path_at_or_below(point, top))
+		if (id <= 0 || parent < 0 || *end != ' ')
 			continue;
-		grown = realloc(ret->v, (ret->n + 1) * sizeof(*grown));
-		if (!grown)
-			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
-		ret->v = grown;
-		ret->v[ret->n] = strdup(point);
-		if (!ret->v[ret->n])
-			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
-		ret->n++;
+		point = mountinfo_point(line, &shared);
+		if (point && strcmp(point, top) == 0) {
+			ids[n] = (int)id;
+			parents[n++] = (int)parent;
+		}
+	}
+	for (size_t i = n; i-- > 0;) {
+		bool covered = false;
+
+		for (size_t j = 0; j < n; j++)
+			covered = covered || parents[j] == ids[i];
+		if (!covered) {
+			*ret_id = ids[i];
+			break;
+		}
 	}
 
 	return 0;
 }
 
-int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err)
+int ct_rootfs_base_mount(const char *rootfs, int *ret_id, struct ct_err *err)
+{
+	char top[PATH_MAX];
+
+	if (!realpath(rootfs, top))
+		return ct_err_set(err, errno, "resolve '%s'", rootfs);
+
+	return topmost_at(top, ret_id, err);
+}
+
+int ct_rootfs_cleanup(const char *rootfs, int base_id, struct ct_err *err)
 {
 	char top[PATH_MAX];
 
@@ -687,24 +743,21 @@ int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err)
 	if (strcmp(top, "/") == 0)
 		return ct_err_set(err, EINVAL, "refuse to unmount everything below '/'");
 
-	/* A detached parent takes its children along; a second pass finds what was stacked late. */
-	for (int pass = 0; pass < 4; pass++) {
-		struct points p = {0};
-		int rc = collect_points(top, &p, err);
+	/*
+	 * Only what is stacked above the host's own mount: detaching the runtime's bind of the
+	 * rootfs takes every mount below it along, while the host's mounts under the rootfs are
+	 * children of the mount beneath and stay (an engine's overlay rootfs, say).
+	 */
+	for (int pass = 0; pass < 16; pass++) {
+		int id;
 
-		if (rc == 0 && p.n == 0) {
-			points_free(&p);
-			return 0;
-		}
-		/* mountinfo lists mounts in mount order: the last ones sit deepest. */
-		for (size_t i = p.n; rc == 0 && i-- > 0;)
-			if (umount2(p.v[i], MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
-			    errno != ENOENT)
-				rc = ct_err_set(err, errno, "unmount '%s'", p.v[i]);
-		points_free(&p);
-		if (rc < 0)
+		if (topmost_at(top, &id, err) < 0)
 			return -1;
+		if (id == 0 || id == base_id)
+			return 0;
+		if (umount2(top, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			return ct_err_set(err, errno, "unmount '%s'", top);
 	}
 
-	return ct_err_set(err, EBUSY, "mounts remain below '%s'", top);
+	return ct_err_set(err, EBUSY, "mounts remain at '%s'", top);
 }

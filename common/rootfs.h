@@ -75,9 +75,17 @@ int ct_rootfs_bind_console(const char *slave_path, struct ct_err *err);
 int ct_rootfs_bind_console_fd(const char *rootfs, int slave_fd, struct ct_err *err);
 
 /*
- * At delete of a container that had no mount namespace: detaches every
- * mount at or below rootfs (deepest first, MNT_DETACH), so nothing it
- * mounted stays on the host. 0 when nothing was mounted; -1 when a mount
- * could not be removed.
+ * Before a container without a mount namespace is set up: the id of the
+ * host's topmost mount at rootfs in *ret_id (0 when rootfs is no mount
+ * point), which ct_rootfs_cleanup must leave in place.
  */
-int ct_rootfs_cleanup(const char *rootfs, struct ct_err *err);
+int ct_rootfs_base_mount(const char *rootfs, int *ret_id, struct ct_err *err);
+
+/*
+ * At delete of a container that had no mount namespace: detaches what is
+ * stacked at rootfs above base_id (ct_rootfs_base_mount's answer), the
+ * runtime's bind of rootfs onto itself and, with it, everything mounted
+ * below; the host's own mounts at and below rootfs stay. 0 when done (or
+ * nothing was mounted); -1 when a mount could not be removed.
+ */
+int ct_rootfs_cleanup(const char *rootfs, int base_id, struct ct_err *err);

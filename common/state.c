@@ -212,6 +212,7 @@ json_t *ct_record_to_json(const struct ct_record *rec)
 	json_object_set_new(doc, "created", json_string(rec->created ? rec->created : ""));
 	json_object_set_new(doc, "rootless", json_boolean(rec->rootless));
 	json_object_set_new(doc, "own_mount_ns", json_boolean(rec->own_mount_ns));
+	json_object_set_new(doc, "rootfs_base_mount", json_integer(rec->rootfs_base_mount));
 	json_object_set_new(doc, "own_pid_ns", json_boolean(rec->own_pid_ns));
 	json_object_set_new(doc, "owner", json_integer(rec->owner));
 	for (int t = 0; t < CT_NS_COUNT; t++) {
@@ -256,6 +257,7 @@ int ct_record_from_json(json_t *doc, struct ct_record *rec, struct ct_err *err)
 	rec->created = dup_field(doc, "created");
 	rec->rootless = json_is_true(json_object_get(doc, "rootless"));
 	rec->own_mount_ns = json_is_true(json_object_get(doc, "own_mount_ns"));
+	rec->rootfs_base_mount = (int)json_integer_value(json_object_get(doc, "rootfs_base_mount"));
 	rec->own_pid_ns = json_is_true(json_object_get(doc, "own_pid_ns"));
 	rec->owner = (uid_t)json_integer_value(json_object_get(doc, "owner"));
 	if (json_is_object(json_object_get(doc, "annotations")))

@@ -13,7 +13,11 @@
 struct ct_err;
 
 #define CT_STATE_ROOT_DEFAULT "/run/nsinit"
-#define CT_STATE_ID_MAX 1024
+/*
+ * An id names a directory below the state root and a cgroup directory, so it is
+ * bounded by NAME_MAX: a longer one is refused before any path is built.
+ */
+#define CT_STATE_ID_MAX 255
 
 enum ct_status {
 	CT_STATUS_CREATING,
@@ -39,6 +43,7 @@ struct ct_record {
 	char *created;	/* RFC 3339, UTC */
 	bool rootless;
 	bool own_mount_ns; /* false: ct_rootfs_cleanup must undo mounts on the host */
+	int rootfs_base_mount; /* without own_mount_ns: the host's mount at rootfs before, or 0 */
 	bool own_pid_ns;
 	uid_t owner;
 	json_t *annotations; /* object or NULL; owned */

@@ -34,6 +34,29 @@ no_state_left() {
 	no_state_left
 }
 
+@test "nsinit: a config.json that is a fifo, a device or endless stdin fails at once" {
+	ct_bundle -- true
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output --partial "document is empty"
+	rm "$BUNDLE/config.json"
+	ln -s /dev/zero "$BUNDLE/config.json"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: load config: read '$BUNDLE/config.json': not a regular file: Invalid argument"
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" \
+		--config - "$C1" </dev/zero
+	assert_output "nsinit: $C1: run: load config: read '<stdin>': larger than 256 MiB: File too large"
+	no_state_left
+}
+
+@test "nsinit: --config from a process substitution pipe is read" {
+	ct_bundle -- true
+	run -0 nsinit run --bundle "$BUNDLE" --config <("$SPECGEN" generate -- echo from-pipe) \
+		"$C1" </dev/null
+	assert_output "from-pipe"
+}
+
 @test "nsinit: a missing bundle is refused" {
 	run -1 nsinit run --bundle "$BATS_TEST_TMPDIR/nosuch" "$C1"
 	assert_output "nsinit: $C1: run: load config: open '$BATS_TEST_TMPDIR/nosuch/config.json': No such file or directory"
@@ -52,6 +75,17 @@ no_state_left() {
 	ct_bundle -- no-such-program
 	run -1 nsinit create --bundle "$BUNDLE" "$C1"
 	assert_output "nsinit: $C1: create: exec 'no-such-program': executable file not found in \$PATH: No such file or directory"
+	no_state_left
+}
+
+@test "nsinit: a program that is not executable, or a directory, fails create" {
+	ct_bundle -- /etc/passwd
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: exec '/etc/passwd': Permission denied"
+	no_state_left
+	ct_bundle -- /etc
+	run -1 nsinit create --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: create: exec '/etc': Permission denied"
 	no_state_left
 }
 
@@ -99,6 +133,22 @@ no_state_left() {
 	run -1 nsinit --log="$BATS_TEST_TMPDIR/log.txt" start nosuch
 	run tail -n1 "$BATS_TEST_TMPDIR/log.txt"
 	assert_output --regexp '^[0-9T:.-]+Z nsinit: error: nosuch: start: container does not exist: No such file or directory$'
+}
+
+@test "nsinit: a usage mistake is the last error line of the --log file too" {
+	log=$BATS_TEST_TMPDIR/log.json
+	run -2 nsinit --log "$log" --log-format json run one two
+	assert_output "nsinit: usage: nsinit run [create's options] [--detach] [--keep] ID"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json create --no-such-flag "$C1"
+	assert_output "nsinit: unrecognized option '--no-such-flag'"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json create --bundle
+	assert_output "nsinit: option '--bundle' requires an argument"
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	run -2 nsinit --log "$log" --log-format json exec --bogus "$C1" true
+	[[ "nsinit: $(tail -n1 "$log" | jq -r 'select(.level == "error") | .msg')" == "$output" ]]
+	[[ $(wc -l <"$log") -eq 4 ]]
 }
 
 @test "nsinit: an unknown --log-format is a usage error" {

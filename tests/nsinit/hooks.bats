@@ -80,7 +80,7 @@ add_hook() {
 	SECONDS=0
 	run -1 nsinit run --bundle "$BUNDLE" "$C1"
 	((SECONDS < 10))
-	assert_output --partial "createRuntime hook 0: hook '/bin/sh' killed after 1 s timeout"
+	assert_output "nsinit: $C1: run: createRuntime hook 0: hook '/bin/sh' killed after 1 s timeout"
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 	run ! kill -0 "$(<"$LOG.pid")"
 }

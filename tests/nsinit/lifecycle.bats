@@ -153,6 +153,38 @@ teardown() {
 	[[ ! -e $BATS_TEST_TMPDIR/state || -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
 }
 
+@test "nsinit: an id too long for a directory name is refused with one line, 255 runs" {
+	ct_bundle -- true
+	run -1 nsinit create --bundle "$BUNDLE" "$(printf 'x%.0s' $(seq 256))"
+	assert_output "nsinit: invalid container id: longer than 255 characters"
+	[[ ! -e $BATS_TEST_TMPDIR/state || -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+	run -0 nsinit run --bundle "$BUNDLE" "$(printf 'x%.0s' $(seq 255))" </dev/null
+	[[ -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+}
+
+@test "nsinit: state, list and ps answer creating while create still runs its hooks" {
+	ct_bundle -- true
+	go=$BATS_TEST_TMPDIR/go
+	ct_edit --arg go "$go" '.hooks.createRuntime = [{"path": "/bin/sh", "timeout": 20,
+		"args": ["sh", "-c", "while [ ! -e \($go) ]; do sleep 0.1; done"]}]'
+	nsinit run --bundle "$BUNDLE" "$C1" </dev/null >/dev/null 2>&1 &
+	run_pid=$!
+	for _ in $(seq 50); do
+		[[ -e $BATS_TEST_TMPDIR/state/$C1/state.json ]] && break
+		sleep 0.1
+	done
+	# bounded: a reader that waits for create's lock would hang here
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" state "$C1"
+	[[ $(jq -r .status <<<"$output") == creating ]]
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" list --format json
+	[[ $(jq -r --arg id "$C1" '.[] | select(.id == $id) | .status' <<<"$output") == creating ]]
+	run -0 timeout 5 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" ps --format json "$C1"
+	[[ $(jq length <<<"$output") -eq 1 ]]
+	touch "$go"
+	wait "$run_pid"
+	[[ -z $(ls -A "$BATS_TEST_TMPDIR/state") ]]
+}
+
 @test "nsinit: start of a running container fails" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"
@@ -276,6 +308,20 @@ teardown() {
 	ct_wait_status "$C1" stopped
 	for p in $pids; do
 		[[ ! -e /proc/$p ]] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$p/stat"
+	done
+}
+
+@test "nsinit: kill --all succeeds when the init exits as its children die" {
+	# The init's wait returns once its children are killed, so it often exits before
+	# the runtime signals it: that is a container signalled, not one already stopped.
+	ct_bundle -- sh -c 'sleep 100 & sleep 100 & wait'
+	for i in $(seq 10); do
+		ct_run_detached "$C1"
+		ct_wait_status "$C1" running
+		sleep 0.1
+		run -0 nsinit kill --all "$C1" KILL
+		ct_wait_status "$C1" stopped
+		run -0 nsinit delete "$C1"
 	done
 }
 

@@ -112,6 +112,16 @@ ns_script='for n in pid net ipc uts mnt cgroup user time; do echo "$n=$(readlink
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
 
+@test "nsinit: the runtime's own mount namespace given by path is refused, its root untouched" {
+	local root_before
+	root_before=$(awk '$5 == "/"' /proc/self/mountinfo)
+	ct_bundle --ns-join mnt=/proc/$$/ns/mnt -- true
+	run -1 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	assert_output "nsinit: $C1: run: mount namespace '/proc/$$/ns/mnt' is the runtime's own: leave it out to share it"
+	[[ $(awk '$5 == "/"' /proc/self/mountinfo) == "$root_before" ]]
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: a missing namespace path is refused with the path" {
 	ct_bundle --ns-join net=/proc/999999999/ns/net -- true
 	run -1 nsinit run --bundle "$BUNDLE" "$C1"

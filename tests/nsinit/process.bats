@@ -42,6 +42,19 @@ teardown() {
 	[[ $stderr == "nsinit: $CONFINE_ID: "*"create cwd '/missing': Read-only file system" ]]
 }
 
+@test "nsinit: env values keep their '=', and an entry that is not NAME=VALUE is refused" {
+	confine_bundle --seccomp none --env 'A=b=c' -- sh -c 'echo "$A"'
+	run -0 --separate-stderr confine_run
+	assert_output "b=c"
+	for bad in NOEQ =x; do
+		confine_edit --arg e "$bad" '.process.env += [$e]'
+		run -1 --separate-stderr confine_run </dev/null
+		assert_equal "$stderr" "nsinit: $CONFINE_ID: run: invalid environment variable /process/env/3: want NAME=VALUE"
+		[[ ! -e $BATS_TEST_TMPDIR/state/$CONFINE_ID ]]
+		confine_edit 'del(.process.env[3])'
+	done
+}
+
 @test "nsinit: oomScoreAdj is the process's oom_score_adj" {
 	confine_bundle --seccomp none --oom-score-adj 345 -- cat /proc/self/oom_score_adj
 	run -0 --separate-stderr confine_run

@@ -94,6 +94,29 @@ fake_dev() {
 	assert_line --index 1 "character special file"
 }
 
+@test "nsinit: a bind redirected into /proc by a symlink is refused, so no runtime write reaches its source" {
+	# The init writes /proc/self files after the mounts: over a bind it would write the host file.
+	ln -s /proc/self "$ROOT/data"
+	ct_edit --arg s "$HOST/precious" '.process.oomScoreAdj = 500
+		| .mounts += [{"destination": "/data/oom_score_adj", "source": $s, "options": ["bind"]}]'
+	ct_sh 'true'
+	assert_failure
+	stderr_has "mount 'bind' on '/data/oom_score_adj': destination resolves inside /proc: refused"
+}
+
+@test "nsinit: a tmpfs over a /proc directory is refused, a bind over an lxcfs file is not" {
+	ct_edit '.mounts += [{"destination": "/proc/sys", "type": "tmpfs"}]'
+	ct_sh 'true'
+	assert_failure
+	stderr_has "mount 'tmpfs' on '/proc/sys': destination resolves inside /proc: refused"
+	echo "MemTotal: 1 kB" >"$BATS_TEST_TMPDIR/meminfo"
+	ct_edit --arg s "$BATS_TEST_TMPDIR/meminfo" 'del(.mounts[-1])
+		| .mounts += [{"destination": "/proc/meminfo", "source": $s, "options": ["bind"]}]'
+	ct_sh 'cat /proc/meminfo'
+	assert_success
+	assert_output "MemTotal: 1 kB"
+}
+
 @test "nsinit: a dangling symlink to the host fails the mount and creates nothing there" {
 	ln -s "$HOST/absent" "$ROOT/evil"
 	ct_edit '.mounts += [{"destination": "/evil/mnt", "type": "tmpfs"}]'
@@ -155,7 +178,7 @@ fake_dev() {
 	ct_edit '.mounts += [{"destination": "/proc", "type": "tmpfs"}]'
 	ct_sh 'true'
 	assert_failure
-	stderr_has "'/proc' is not on the expected filesystem"
+	stderr_has "mount 'tmpfs' on '/proc': destination resolves inside /proc: refused"
 }
 
 @test "nsinit: a container without a mount namespace refusing a hostile image leaves no mount" {

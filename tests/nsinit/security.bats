@@ -115,3 +115,31 @@ no_host_mounts() {
 	no_host_mounts
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
+
+@test "nsinit: the host's / as rootfs without a mount namespace is refused, nothing mounted" {
+	local before
+	before=$(grep -c . /proc/self/mountinfo)
+	ct_bundle --ns-remove mnt -- true
+	ct_edit '.root.path = "/" | .root.readonly = false'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	assert_output "nsinit: $C1: run: rootfs '/' without a mount namespace would mount over the host's own"
+	[[ $(grep -c . /proc/self/mountinfo) -eq $before ]]
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: without a mount namespace, delete keeps the host's mounts at and below the rootfs" {
+	# As an engine passes an overlay it mounted, holding mounts of its own.
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	mkdir -p "$BUNDLE/rootfs"
+	mount -t tmpfs engine-root "$BUNDLE/rootfs"
+	cp -a "$ROOTFS/." "$BUNDLE/rootfs/"
+	mkdir -p "$BUNDLE/rootfs/data"
+	mount -t tmpfs engine-data "$BUNDLE/rootfs/data"
+	"$SPECGEN" generate --bundle "$BUNDLE" --ns-remove mnt -- true
+	ct_edit '.root.readonly = false'
+	run -0 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	points=$(awk -v r="$BUNDLE/rootfs" 'index($5, r) == 1 { print $5, $(NF-1) }' /proc/self/mountinfo)
+	umount "$BUNDLE/rootfs/data" "$BUNDLE/rootfs" 2>/dev/null || true
+	[[ $points == "$BUNDLE/rootfs engine-root
+$BUNDLE/rootfs/data engine-data" ]] || fail "mounts after delete: $points"
+}

@@ -32,6 +32,15 @@ userns_bundle() {
 	[[ $(grep -c '100000' <<<"$output") -eq 2 ]]
 }
 
+@test "nsinit: oomScoreAdj applies in a user namespace, for root and another user" {
+	userns_bundle --oom-score-adj 456 -- cat /proc/self/oom_score_adj
+	run -0 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	assert_output 456
+	userns_bundle --oom-score-adj 457 --uid 1 --gid 1 -- cat /proc/self/oom_score_adj
+	run -0 nsinit run --bundle "$BUNDLE" "$C1" </dev/null
+	assert_output 457
+}
+
 @test "nsinit: files the container creates are owned by the mapped host ids" {
 	userns_bundle -- touch /tmp/by-root
 	run -0 nsinit run --bundle "$BUNDLE" "$C1"

@@ -231,12 +231,15 @@ edit_config() {
 	mkdir d
 	run -2 --separate-stderr "$SPECGEN" validate d
 	[[ $stderr == "specgen: validate: read 'd': Is a directory" ]] || fail "stderr: $stderr"
-	# Reading stops at the size bound instead of eating the machine's memory.
+	# A device is refused; an endless stream stops at the size bound instead of eating memory.
 	run -2 --separate-stderr "$SPECGEN" validate /dev/zero
-	[[ $stderr == "specgen: validate: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+	[[ $stderr == "specgen: validate: read '/dev/zero': not a regular file: Invalid argument" ]] ||
 		fail "stderr: $stderr"
 	run -1 --separate-stderr "$SPECGEN" generate --template /dev/zero
-	[[ $stderr == "specgen: generate: read template: read '/dev/zero': larger than 256 MiB: File too large" ]] ||
+	[[ $stderr == "specgen: generate: read template: read '/dev/zero': not a regular file: Invalid argument" ]] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr "$SPECGEN" validate - </dev/zero
+	[[ $stderr == "specgen: validate: read '<stdin>': larger than 256 MiB: File too large" ]] ||
 		fail "stderr: $stderr"
 }
 

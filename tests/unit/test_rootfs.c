@@ -402,13 +402,46 @@ static int test_cleanup_without_mount_ns(void)
 			  rootfs);
 	struct ct_err err = {0};
 	int before = count_mounts_below(scratch);
+	int base;
 
 	CHECK_SPEC(spec);
+	CHECK_OK(ct_rootfs_base_mount(rootfs, &base, &err), &err);
+	CHECK(base == 0, "rootfs is a mount point already");
 	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
 	CHECK(count_mounts_below(rootfs) >= 4, "only %d mounts", count_mounts_below(rootfs));
-	CHECK_OK(ct_rootfs_cleanup(rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_cleanup(rootfs, base, &err), &err);
 	CHECK(count_mounts_below(scratch) == before, "%d mounts left", count_mounts_below(scratch));
-	CHECK_OK(ct_rootfs_cleanup(rootfs, &err), &err);
+	CHECK_OK(ct_rootfs_cleanup(rootfs, base, &err), &err);
+
+	return 0;
+}
+
+/* An engine's rootfs is often a mount of its own (an overlay), with mounts below: they stay. */
+static int test_cleanup_keeps_host_mounts(void)
+{
+	cleanup_spec struct ct_spec *spec =
+		spec_from(HEAD "\"mounts\": [" DEV_TMPFS ", " PROC "]}", rootfs);
+	static const char *const dirs[] = {"dev", "proc", "srv"};
+	struct ct_err err = {0};
+	char sub[200];
+	int base, before;
+
+	CHECK_SPEC(spec);
+	CHECK(mount("engine", rootfs, "tmpfs", 0, NULL) == 0, "mount tmpfs on the rootfs");
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", rootfs, dirs[i]);
+		CHECK(mkdir(sub, 0755) == 0, "mkdir '%s'", sub);
+	}
+	CHECK(mount("below", sub, "tmpfs", 0, NULL) == 0, "mount tmpfs on '%s'", sub);
+	before = count_mounts_below(scratch);
+	CHECK_OK(ct_rootfs_base_mount(rootfs, &base, &err), &err);
+	CHECK(base > 0, "the rootfs mount was not found");
+	CHECK_OK(ct_rootfs_prepare(spec, rootfs, &err), &err);
+	CHECK(count_mounts_below(scratch) >= before + 3, "only %d mounts",
+	      count_mounts_below(scratch));
+	CHECK_OK(ct_rootfs_cleanup(rootfs, base, &err), &err);
+	CHECK(count_mounts_below(scratch) == before, "%d mounts, want %d",
+	      count_mounts_below(scratch), before);
 
 	return 0;
 }
@@ -584,6 +617,8 @@ int main(void)
 	run("no_pivot moves the rootfs to / and chroots", test_no_pivot);
 	run("without a mount namespace cleanup detaches every mount below the rootfs",
 	    test_cleanup_without_mount_ns);
+	run("cleanup without a mount namespace keeps the host's mounts at and below the rootfs",
+	    test_cleanup_keeps_host_mounts);
 	run("an idmapped bind shows the mapped owners", test_idmapped_mount);
 	run("in a user namespace an idmapped bind is attached from a tree made on the host side",
 	    test_idmap_premade_in_userns);

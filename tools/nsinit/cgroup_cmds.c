@@ -86,18 +86,6 @@ static struct {
 	long interval_ms;
 } args = {.interval_ms = 5000};
 
-__attribute__((format(printf, 1, 2))) static int usage_mistake(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nsinit: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	return 2;
-}
-
 /* "100M", "1g", "4096", "-1": runc's byte sizes, binary multiples. */
 static int parse_bytes(const char *text, int64_t *ret)
 {
@@ -190,8 +178,8 @@ static int update_option(int c, const char *val)
 	if ((c == OPT_MEMORY || c == OPT_MEMORY_RESERVATION || c == OPT_MEMORY_SWAP)
 		    ? parse_bytes(val, &n) < 0
 		    : parse_i64(val, &n) < 0)
-		return usage_mistake("invalid value '%s' for --%s", val,
-				     update_options[c - OPT_MEMORY].name);
+		return nsinit_usage_error("invalid value '%s' for --%s", val,
+					  update_options[c - OPT_MEMORY].name);
 	switch (c) {
 	case OPT_MEMORY:
 		args.mem.has_limit = true;
@@ -241,8 +229,8 @@ static int update_option(int c, const char *val)
 	      c == OPT_CPU_RT_PERIOD) &&
 	     n < 0) ||
 	    (c == OPT_BLKIO_WEIGHT && n > 1000))
-		return usage_mistake("invalid value '%s' for --%s", val,
-				     update_options[c - OPT_MEMORY].name);
+		return nsinit_usage_error("invalid value '%s' for --%s", val,
+					  update_options[c - OPT_MEMORY].name);
 
 	return 0;
 }
@@ -266,7 +254,8 @@ int nsinit_cgroup_parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hr:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hr:", opts, NULL)) != -1) {
 		int rc;
 
 		if (c == 'h') {
@@ -279,17 +268,19 @@ int nsinit_cgroup_parse(int argc, char **argv, struct opts *o)
 		}
 		if (c == OPT_INTERVAL) {
 			if (parse_interval(optarg, &args.interval_ms) < 0)
-				return usage_mistake("invalid --interval '%s'", optarg);
+				return nsinit_usage_error("invalid --interval '%s'", optarg);
 			continue;
 		}
-		if (c == '?' || (c == 'r' && !is_update))
-			return 2;
+		if (c == 'r' && !is_update)
+			return nsinit_usage_error("--resources is an option of update only");
+		if (c == '?' || c == ':')
+			return nsinit_bad_option(c, argv);
 		rc = update_option(c, optarg);
 		if (rc)
 			return rc;
 	}
 	if (argc - optind != 1)
-		return usage_mistake("usage: nsinit %s", usage);
+		return nsinit_usage_error("usage: nsinit %s", usage);
 	o->id = argv[optind];
 
 	return 0;

@@ -54,6 +54,21 @@ static int open_container(const struct opts *o, struct opened *c, struct ct_err 
 	return 0;
 }
 
+/*
+ * For state, list and ps, which only read: create holds the lock until the container is
+ * created (hooks included), and they must answer "creating" meanwhile, not wait. state.json
+ * is only ever replaced by rename, so an unlocked read sees one whole version.
+ */
+static int peek_container(const struct opts *o, struct opened *c, struct ct_err *err)
+{
+	c->dirfd = c->lockfd = -1;
+	memset(&c->rec, 0, sizeof(c->rec));
+	if (ct_state_open_dir(o->root, o->id, &c->dirfd, err) < 0 ||
+	    ct_state_load(c->dirfd, &c->rec, err) < 0)
+		return -1;
+	return 0;
+}
+
 static struct ct_spec *load_config_copy(int dirfd, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
@@ -223,7 +238,7 @@ int cmd_state(const struct opts *o, struct ct_err *err)
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 	cleanup_json json_t *doc = NULL;
 
-	if (open_container(o, &c, err) < 0)
+	if (peek_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "state");
 	doc = state_output(&c.rec, ct_state_status(c.dirfd, &c.rec));
 	if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0)
@@ -233,15 +248,14 @@ int cmd_state(const struct opts *o, struct ct_err *err)
 	return 0;
 }
 
-/* Signals through a pidfd taken before the start time check, so a reused pid is never hit. */
-static int signal_pid(pid_t pid, uint64_t start, int sig, struct ct_err *err)
+/* A pidfd taken before the start time check, so a reused pid is never hit. */
+static int open_init_pidfd(const struct ct_record *rec, int *ret_fd, struct ct_err *err)
 {
-	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
 
-	if (pidfd < 0 || !pid_alive_as(pid, start))
+	if (pidfd < 0 || !pid_alive_as(rec->pid, rec->start_time))
 		return ct_err_set(err, 0, "container not running");
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		return ct_err_set(err, errno, "signal %d to pid %d", sig, (int)pid);
+	*ret_fd = steal_fd(&pidfd);
 	return 0;
 }
 
@@ -293,28 +307,48 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	return 0;
 }
 
+/*
+ * Every other process of the container, as pidfds opened before any signal goes out: once
+ * the first one dies the rest may exit and be reaped, and a bare pid could then be reused.
+ */
+static void signal_others(const struct ct_record *rec, int sig)
+{
+	cleanup_free pid_t *pids = NULL;
+	struct ct_err ignored;
+	size_t n = 0;
+
+	if (container_pids(rec, &pids, &n, &ignored) < 0)
+		return;
+	/* Each pid becomes its pidfd in place (-1 for the init and for the gone). */
+	for (size_t i = 0; i < n; i++)
+		pids[i] = pids[i] == rec->pid ? -1 : (int)syscall(SYS_pidfd_open, pids[i], 0);
+	for (size_t i = 0; i < n; i++) {
+		if (pids[i] < 0)
+			continue;
+		/* A process that exited since the listing is no failure. */
+		syscall(SYS_pidfd_send_signal, pids[i], sig, NULL, 0);
+		close(pids[i]);
+	}
+}
+
 int cmd_kill(const struct opts *o, struct ct_err *err)
 {
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
-	cleanup_free pid_t *pids = NULL;
-	enum ct_status status;
-	size_t n = 0;
+	cleanup_close int pidfd = -1;
 	int sig = SIGTERM;
 
 	if (o->signal && ct_signal_parse(o->signal, &sig, err) < 0)
 		return ct_err_wrap(err, "kill");
 	if (open_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "kill");
-	status = ct_state_status(c.dirfd, &c.rec);
-	if (status == CT_STATUS_STOPPED)
+	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED ||
+	    open_init_pidfd(&c.rec, &pidfd, err) < 0)
 		return ct_err_set(err, 0, "kill: container not running");
-	if (o->all && container_pids(&c.rec, &pids, &n, err) == 0) {
-		for (size_t i = 0; i < n; i++)
-			if (pids[i] != c.rec.pid)
-				kill(pids[i], sig);
-	}
-	if (signal_pid(c.rec.pid, c.rec.start_time, sig, err) < 0)
-		return ct_err_wrap(err, "kill");
+	if (o->all)
+		signal_others(&c.rec, sig);
+	/* With --all the init may have exited already, as the others died: it was running. */
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(o->all && errno == ESRCH))
+		return ct_err_set(err, errno, "kill: signal %d to pid %d", sig, (int)c.rec.pid);
 
 	return 0;
 }
@@ -351,7 +385,7 @@ int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struc
 	run_hooks_logged(o, spec, CT_HOOK_POSTSTOP, rec, CT_STATUS_STOPPED);
 	ct_spec_free(spec);
 	if (!rec->own_mount_ns && rec->rootfs && rec->rootfs[0] &&
-	    ct_rootfs_cleanup(rec->rootfs, err) < 0)
+	    ct_rootfs_cleanup(rec->rootfs, rec->rootfs_base_mount, err) < 0)
 		return ct_err_wrap(err, "unmount '%s'", rec->rootfs);
 
 	return ct_state_remove(o->root, o->id, err);
@@ -397,7 +431,7 @@ static int list_one(const struct opts *o, const char *id, json_t *arr)
 	json_t *doc;
 
 	one.id = id;
-	if (ct_state_check_id(id, &err) < 0 || open_container(&one, &c, &err) < 0)
+	if (ct_state_check_id(id, &err) < 0 || peek_container(&one, &c, &err) < 0)
 		return 0;
 	status = ct_state_status(c.dirfd, &c.rec);
 	if (o->quiet) {
@@ -449,7 +483,7 @@ int cmd_ps(const struct opts *o, struct ct_err *err)
 	cleanup_free pid_t *pids = NULL;
 	size_t n = 0;
 
-	if (open_container(o, &c, err) < 0)
+	if (peek_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "ps");
 	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
 		return ct_err_set(err, 0, "ps: container not running");

@@ -389,6 +389,9 @@ static int fill_record(const struct opts *o, struct launch *l, const char *bundl
 	rec->rootless = geteuid() != 0;
 	rec->owner = geteuid();
 	rec->own_mount_ns = ct_spec_find_ns(l->spec, CT_NS_MOUNT) != NULL;
+	/* Mounts on the host: what is there now stays at delete. */
+	if (!rec->own_mount_ns && ct_rootfs_base_mount(rootfs, &rec->rootfs_base_mount, err) < 0)
+		return -1;
 	rec->own_pid_ns = ct_spec_find_ns(l->spec, CT_NS_PID) != NULL &&
 			  !ct_spec_find_ns(l->spec, CT_NS_PID)->path;
 	if (l->spec->annotations.n) {
@@ -429,6 +432,50 @@ static int check_terminal_flags(const struct opts *o, const struct ct_spec *spec
 			err, 0,
 			"cannot use console socket if nsinit will not detach or allocate tty");
 
+	return 0;
+}
+
+static bool same_ns_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * The init sets up the rootfs in the mount namespace it joins: in ours, or the host's, that
+ * would make '/' a slave and pivot_root the root of every process in it.
+ * LIMITATION: joining the runtime's own (or pid 1's) mount namespace by path is refused with
+ * "is the runtime's own"; leaving the mount namespace out shares it, with the host mounts
+ * removed at delete.
+ */
+static int check_mount_ns(const struct ct_spec *spec, struct ct_err *err)
+{
+	const struct ct_namespace *ns = ct_spec_find_ns(spec, CT_NS_MOUNT);
+
+	if (!ns || !ns->path)
+		return 0;
+	if (same_ns_file(ns->path, "/proc/self/ns/mnt") || same_ns_file(ns->path, "/proc/1/ns/mnt"))
+		return ct_err_set(
+			err, 0,
+			"mount namespace '%s' is the runtime's own: leave it out to share it",
+			ns->path);
+	return 0;
+}
+
+/* As runc: an entry without '=' or without a name is no variable execve could pass on. */
+static int check_env(const struct ct_spec *spec, struct ct_err *err)
+{
+	for (size_t i = 0; spec->process && i < spec->process->env.n; i++) {
+		const char *e = spec->process->env.v[i];
+
+		if (e[0] != '=' && strchr(e, '='))
+			continue;
+		return ct_err_set(err, 0,
+				  "invalid environment variable /process/env/%zu: want NAME=VALUE",
+				  i);
+	}
 	return 0;
 }
 
@@ -489,7 +536,8 @@ static void abandon(const struct opts *o, struct launch *l)
 	}
 	if (nsinit_cgroup_destroy(&l->rec, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: remove cgroup: %s, ignoring", o->id, err.msg);
-	if (l->rec.rootfs && !l->rec.own_mount_ns && ct_rootfs_cleanup(l->rec.rootfs, &err) < 0)
+	if (l->rec.rootfs && !l->rec.own_mount_ns &&
+	    ct_rootfs_cleanup(l->rec.rootfs, l->rec.rootfs_base_mount, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: clean up '%s': %s, ignoring", o->id, l->rec.rootfs,
 		       err.msg);
 	if (ct_state_remove(o->root, o->id, &err) < 0)
@@ -508,6 +556,28 @@ void nsinit_launch_release(struct launch *l)
 		close(l->pty_master);
 	l->spec = NULL;
 	l->dirfd = l->lockfd = l->pty_master = -1;
+}
+
+/*
+ * From here, before GO: the init in a new user namespace cannot write its own once it has
+ * changed its ids (see ct_procattr_set_oom_score_adj), and the value is inherited by exec.
+ */
+static int set_oom_score_adj(pid_t pid, const struct ct_process *proc, struct ct_err *err)
+{
+	char path[64], buf[16];
+	cleanup_close int fd = -1;
+	int len;
+
+	if (!proc || !proc->has_oom_score_adj)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	len = snprintf(buf, sizeof(buf), "%d", proc->oom_score_adj);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len)
+		return ct_err_set(err, errno ? errno : EIO, "set oom_score_adj %d",
+				  proc->oom_score_adj);
+
+	return 0;
 }
 
 static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
@@ -574,6 +644,8 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 		return -1;
 	if (a.new_user && write_id_maps(l->rec.pid, l->spec->linux_, err) < 0)
 		return -1;
+	if (set_oom_score_adj(l->rec.pid, l->spec->process, err) < 0)
+		return -1;
 	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
 		return -1;
 
@@ -592,13 +664,19 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		~0U, CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
-	if (check_terminal_flags(o, l->spec, for_run, err) < 0)
+	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0 ||
+	    check_mount_ns(l->spec, err) < 0)
 		return -1;
-	/* Here /proc/self/ns is still the runtime's own, so a joined host namespace shows. */
+	/* Here, in our own namespaces: a sysctl must not reconfigure a namespace that is ours. */
 	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
 	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
 		return -1;
+	/* Without a mount namespace, the container's /dev, /proc and /sys land on the host. */
+	if (!ct_spec_find_ns(l->spec, CT_NS_MOUNT) && strcmp(rootfs, "/") == 0)
+		return ct_err_set(
+			err, 0,
+			"rootfs '/' without a mount namespace would mount over the host's own");
 	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0)
 		return -1;
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||

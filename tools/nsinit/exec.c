@@ -15,6 +15,8 @@
 #include "common/log.h"
 #include "common/state.h"
 
+#include "tools/nsinit/nsinit.h"
+
 #define MAX_REPEAT 64
 #define EXIT_EXEC_FAILED 255
 
@@ -93,8 +95,7 @@ bool nsinit_exec_wanted(int argc, char **argv)
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "nsinit: exec: %s '%s'; see 'nsinit exec --help'\n", what, arg);
-	return 2;
+	return nsinit_usage_error("exec: %s '%s'; see 'nsinit exec --help'", what, arg);
 }
 
 static int parse_count(const char *text, long max, long *ret)
@@ -279,6 +280,8 @@ int nsinit_exec_main(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &o);
+	if (rc == 2)
+		nsinit_log_usage_error(o.log_path, o.log_format);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (ct_join_reserve_fds(o.ct.preserve_fds, &err) < 0) {

@@ -192,6 +192,9 @@ static int find_executable(const char *name, char *const *env, char *out, size_t
 		snprintf(out, size, "%s", name);
 		if (stat(out, &st) < 0)
 			return ct_err_set(err, errno, "exec '%s'", name);
+		/* Found now, not by execve after start: create fails, as runc's does. */
+		if (S_ISDIR(st.st_mode) || access(out, X_OK) < 0)
+			return ct_err_set(err, EACCES, "exec '%s'", name);
 		return 0;
 	}
 	/* The container's PATH, never ours: a bare environment finds nothing. */
@@ -286,8 +289,7 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 	}
 	if (a->spec->process && a->spec->process->terminal && setup_terminal(c, err) < 0)
 		return -1;
-	/* Before the read-only paths: the default config makes /proc/sys read-only (runc's order).
-	 */
+	/* Before the masked and read-only paths: /proc/sys is one of those by default (as runc). */
 	if (ct_procattr_apply_sysctl(a->spec, err) < 0)
 		return ct_err_wrap(err, "apply sysctl");
 	if (ct_rootfs_finish(a->spec, err) < 0)

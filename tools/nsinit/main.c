@@ -104,28 +104,27 @@ static const struct option spec_options[] = {
 };
 
 static const struct command commands[] = {
-	{"create", "+b:h", create_options, 1, 1,
+	{"create", "+:b:h", create_options, 1, 1,
 	 "create [--bundle DIR] [--config FILE|-] [--pid-file FILE] [--console-socket PATH] "
 	 "[--no-pivot] [--no-new-keyring] [--preserve-fds N] ID"},
-	{"start", "+h", help_only, 1, 1, "start ID"},
-	{"run", "+b:dh", run_options, 1, 1,
-	 "run [create's options] [--detach] [--keep] ID"},
-	{"state", "+h", help_only, 1, 1, "state ID"},
-	{"kill", "+ah", kill_options, 1, 2, "kill [--all] ID [SIGNAL]"},
-	{"delete", "+fh", delete_options, 1, 1, "delete [--force] ID"},
-	{"list", "+qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
-	{"ps", "+h", ps_options, 1, 1, "ps [--format table|json] ID"},
-	{"features", "+h", help_only, 0, 0, "features"},
-	{"spec", "+b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
+	{"start", "+:h", help_only, 1, 1, "start ID"},
+	{"run", "+:b:dh", run_options, 1, 1, "run [create's options] [--detach] [--keep] ID"},
+	{"state", "+:h", help_only, 1, 1, "state ID"},
+	{"kill", "+:ah", kill_options, 1, 2, "kill [--all] ID [SIGNAL]"},
+	{"delete", "+:fh", delete_options, 1, 1, "delete [--force] ID"},
+	{"list", "+:qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
+	{"ps", "+:h", ps_options, 1, 1, "ps [--format table|json] ID"},
+	{"features", "+:h", help_only, 0, 0, "features"},
+	{"spec", "+:b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
 	/* The cgroup commands: their options are parsed by nsinit_cgroup_parse. */
-	{"pause", "+h", help_only, 1, 1, "pause ID"},
-	{"resume", "+h", help_only, 1, 1, "resume ID"},
-	{"update", "+h", help_only, 1, 1,
+	{"pause", "+:h", help_only, 1, 1, "pause ID"},
+	{"resume", "+:h", help_only, 1, 1, "resume ID"},
+	{"update", "+:h", help_only, 1, 1,
 	 "update [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-shares N] "
 	 "[--cpu-quota N] [--cpu-period N] [--cpu-rt-runtime N] [--cpu-rt-period N] "
 	 "[--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] "
 	 "[--resources FILE|-] ID"},
-	{"events", "+h", help_only, 1, 1, "events [--stats] [--interval DURATION] ID"},
+	{"events", "+:h", help_only, 1, 1, "events [--stats] [--interval DURATION] ID"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -139,23 +138,50 @@ static void usage(FILE *out)
 		fprintf(out, "  %s\n", commands[i].usage);
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+/* The last usage mistake: main also logs it, as engines show the --log file's last error. */
+static char usage_msg[CT_ERR_MSG_MAX];
+
+int nsinit_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "nsinit: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(usage_msg, sizeof(usage_msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "nsinit: %s\n", usage_msg);
 	return 2;
+}
+
+int nsinit_bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+	const char *name =
+		strncmp(arg, "--", 2) == 0 || optopt <= 0 || optopt > 127 ? arg : shortopt;
+
+	if (c == ':')
+		return nsinit_usage_error("option '%s' requires an argument", name);
+	return nsinit_usage_error("unrecognized option '%s'", name);
+}
+
+void nsinit_log_usage_error(const char *log_path, enum ct_log_format format)
+{
+	struct ct_err ignored;
+
+	if (!log_path || !usage_msg[0] ||
+	    ct_log_init("nsinit", log_path, format, CT_LOG_WARN, &ignored) < 0)
+		return;
+	ct_log(CT_LOG_ERROR, "%s", usage_msg);
+	ct_log_close();
 }
 
 static int parse_global(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", global_options, NULL)) != -1) {
+	/* Our own messages, so each mistake is one line that can reach the log too. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", global_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
 			o->root = optarg;
@@ -165,8 +191,8 @@ static int parse_global(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_LOG_FORMAT:
 			if (ct_log_parse_format(optarg, &o->log_format) < 0)
-				return usage_error("invalid --log-format '%s': want text or json",
-						   optarg);
+				return nsinit_usage_error(
+					"invalid --log-format '%s': want text or json", optarg);
 			break;
 		case OPT_DEBUG:
 			o->debug = true;
@@ -182,7 +208,7 @@ static int parse_global(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			return 2;
+			return nsinit_bad_option(c, argv);
 		}
 	}
 	return 0;
@@ -224,7 +250,7 @@ static int parse_command_option(int c, struct opts *o)
 		break;
 	case OPT_PRESERVE_FDS:
 		if (parse_number(optarg, &o->preserve_fds) < 0)
-			return usage_error("invalid --preserve-fds '%s'", optarg);
+			return nsinit_usage_error("invalid --preserve-fds '%s'", optarg);
 		break;
 	case 'd':
 		o->detach = true;
@@ -246,7 +272,8 @@ static int parse_command_option(int c, struct opts *o)
 		break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
-			return usage_error("invalid --format '%s': want table or json", optarg);
+			return nsinit_usage_error("invalid --format '%s': want table or json",
+						  optarg);
 		o->format_json = strcmp(optarg, "json") == 0;
 		break;
 	default:
@@ -275,7 +302,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		if (strcmp(commands[i].name, o->command) == 0)
 			cmd = &commands[i];
 	if (!cmd)
-		return usage_error("unknown command '%s'; see 'nsinit --help'", o->command);
+		return nsinit_usage_error("unknown command '%s'; see 'nsinit --help'", o->command);
 
 	argc -= optind;
 	argv += optind;
@@ -289,15 +316,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			printf("usage: nsinit %s\n", cmd->usage);
 			return 1;
 		}
+		if (c == '?' || c == ':')
+			return nsinit_bad_option(c, argv);
 		rc = parse_command_option(c, o);
 		if (rc)
 			return rc;
 	}
 	nargs = argc - optind;
-	if (nargs < cmd->min_args || nargs > cmd->max_args) {
-		fprintf(stderr, "nsinit: usage: nsinit %s\n", cmd->usage);
-		return 2;
-	}
+	if (nargs < cmd->min_args || nargs > cmd->max_args)
+		return nsinit_usage_error("usage: nsinit %s", cmd->usage);
 	if (nargs >= 1)
 		o->id = argv[optind];
 	if (nargs >= 2)
@@ -361,6 +388,8 @@ int main(int argc, char **argv)
 	if (nsinit_exec_wanted(argc, argv))
 		return nsinit_exec_main(argc, argv);
 	rc = parse_args(argc, argv, &o);
+	if (rc == 2)
+		nsinit_log_usage_error(o.log_path, o.log_format);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (ct_log_init("nsinit", o.log_path, o.log_format, o.debug ? CT_LOG_DEBUG : CT_LOG_WARN,

@@ -51,6 +51,13 @@ struct launch {
 /* The log callback for hook output and ignored problems. */
 void nsinit_hook_output(const char *path, const char *line);
 
+/* main.c: a usage mistake prints "nsinit: MSG" and returns 2; the message is kept for the log. */
+int nsinit_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long's '?' or ':' (opterr is 0) as a usage mistake naming the option. */
+int nsinit_bad_option(int c, char **argv);
+/* Writes the kept usage mistake to the --log file, if one was given. */
+void nsinit_log_usage_error(const char *log_path, enum ct_log_format format);
+
 /* create.c */
 int nsinit_create(const struct opts *o, bool for_run, struct launch *ret, struct ct_err *err);
 void nsinit_launch_release(struct launch *l);
