@@ -343,13 +343,25 @@ static int await_exec(struct join_ctx *ctx, int sock, pid_t child, int *ret_mast
 
 static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, struct ct_err *err)
 {
+	sigset_t old_mask;
 	int sv[2];
 	pid_t child;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ct_err_set(err, errno, "socketpair");
+	/*
+	 * The program may be running (and a caller may signal us because of
+	 * it) before ct_join_wait is reached: from here on such signals stay
+	 * pending for it to pass on. On success they stay blocked for it.
+	 */
+	if (join_block_forwarded(&old_mask, err) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	child = fork();
 	if (child < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
 		close(sv[1]);
 		return ct_err_set(err, errno, "fork");
@@ -357,6 +369,7 @@ static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, str
 	if (child == 0) {
 		struct ct_err cerr = {0};
 
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
 		ctx->sync_fd = sv[1];
 		join_child(ctx, &cerr);
@@ -366,6 +379,7 @@ static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, str
 	close(sv[1]);
 	*ret_master = -1;
 	if (await_exec(ctx, sv[0], child, ret_master, err) < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
 		return -1;
 	}

@@ -71,7 +71,9 @@ struct ct_join_req {
  * with tty and console_fd -1, *ret_master the pty master (else -1). With
  * no_fork, returns only on failure. The parent itself joins no namespace
  * but the pid one (which only applies to its children), so host paths keep
- * working in it. *ret_fail says which step failed.
+ * working in it. *ret_fail says which step failed. After a fork that
+ * succeeded, SIGCHLD and the signals ct_join_wait passes on stay blocked in
+ * the caller, so none is lost (or kills us) before the wait.
  */
 int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master,
 		  enum ct_join_fail *ret_fail, struct ct_err *err);

@@ -2,6 +2,7 @@
 /* What join.c prepares on the host side and join_setup.c uses in the joining child. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -65,3 +66,10 @@ void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc, st
 
 /* Loads a compiled filter into the calling thread. */
 int join_seccomp_load_bpf(const struct join_bpf *bpf, struct ct_err *err);
+
+/*
+ * Blocks SIGCHLD and the signals ct_join_wait passes on, putting the
+ * previous mask in *ret_old: done before the fork, a signal that reaches us
+ * while the program starts waits for ct_join_wait instead of killing us.
+ */
+int join_block_forwarded(sigset_t *ret_old, struct ct_err *err);

@@ -47,6 +47,18 @@ teardown() {
 	run -9 wait "$pid"
 }
 
+@test "nsenter-lite: passes on a signal that arrives as soon as the program runs" {
+	# The program signals nsenter-lite (its parent: our own pid namespace is
+	# joined, so it can see it) straight away; the trap must get it, every time.
+	# shellcheck disable=SC2016 # for the inner shells
+	local prog='trap "exit 9" TERM; kill -TERM $PPID; i=0
+		while [ $i -lt 200000 ]; do i=$((i+1)); done; exit 1' _i
+	for _i in $(seq 10); do
+		# shellcheck disable=SC2016
+		run -9 bash -c 'exec "$0" -p=/proc/$$/ns/pid sh -c "$1"' "$NSENTER_LITE" "$prog"
+	done
+}
+
 @test "nsenter-lite: --env gives the program the target's environment" {
 	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -u -e sh -c 'echo "$JOIN_TEST_VAR"'
 	assert_output from-target
