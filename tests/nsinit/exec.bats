@@ -61,6 +61,23 @@ nsexec() {
 	kill "$pid"
 }
 
+@test "nsinit exec: a pid file that cannot be written fails and leaves no process running" {
+	local mode rc
+	for mode in --detach ""; do
+		# Not under `run`, which would not see a process left behind holding its pipe.
+		rc=0
+		# shellcheck disable=SC2086 # an empty mode is no argument
+		nsexec $mode --pid-file "$BATS_TEST_TMPDIR/none/exec.pid" web sleep 31 \
+			</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- || rc=$?
+		assert_equal "$rc" 255
+		assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/err")" 1
+		run -0 cat "$BATS_TEST_TMPDIR/err"
+		assert_output --regexp "^nsinit: exec failed: container 'web': .*No such file or directory$"
+		run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" ps --format json web
+		assert_output "[$CONTAINER_PID]"
+	done
+}
+
 @test "nsinit exec: -t sends the pty master to --console-socket" {
 	command -v python3 >/dev/null || skip "needs python3 for the console socket"
 	local sock=$BATS_TEST_TMPDIR/console.sock
