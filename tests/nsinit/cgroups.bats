@@ -141,6 +141,24 @@ cgroup_dirs_of_id() {
 	[[ $output == 50000 || $output == "50000 100000" ]] || fail "cpu quota: $output"
 }
 
+@test "nsinit: update takes byte sizes as runc spells them" {
+	ct_up
+	local size
+	for size in 1.5g:1610612736 64MiB:67108864 "96 mb:100663296" 80m:83886080 -1:; do
+		run -0 ns update --memory "${size%%:*}" "$CT_ID"
+		run cg_read memory memory.limit_in_bytes memory.max
+		if [[ -n ${size#*:} ]]; then
+			assert_output "${size#*:}"
+		else
+			[[ $output == max || $output -gt $((1 << 62)) ]] || fail "unlimited: $output"
+		fi
+	done
+	for size in 1.2.3 .5m 5mx 5bb 9000p -2; do
+		run -2 --separate-stderr ns update --memory "$size" "$CT_ID"
+		assert_equal "$stderr" "nsinit: invalid value '$size' for --memory"
+	done
+}
+
 @test "nsinit: update --resources - reads linux.resources from stdin" {
 	ct_up
 	run ns update --resources - "$CT_ID" <<<'{"pids": {"limit": 42}}'
