@@ -212,6 +212,71 @@ cgroup_dirs_of_id() {
 	[[ $output -ge 1 ]] || fail "no oom event: $(cat "$BATS_TEST_TMPDIR/events")"
 }
 
+@test "nsinit: a fork loop stops at pids.max" {
+	cfg '.process.args = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done; echo all-forked"]'
+	cfg '.linux.resources = {"pids": {"limit": 40}}'
+	run -0 ns run --bundle "$BUNDLE" "$CT_ID"
+	assert_output all-forked
+	cfg '.linux.resources = {"pids": {"limit": 10}}'
+	run --separate-stderr ns run --bundle "$BUNDLE" "$CT_ID"
+	[[ $status -ne 0 && -z $output ]] || fail "forked past the limit: $status $output"
+	[[ $stderr == *"can't fork"* ]] || fail "stderr: $stderr"
+}
+
+@test "nsinit: a frozen container makes no progress until resumed" {
+	cfg '.process.args = ["sh", "-c", "while :; do :; done"]'
+	ct_up
+	local pid t1 t2 t3
+	pid=$(ns state "$CT_ID" | jq .pid)
+	cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+	ns pause "$CT_ID" || fail "pause failed"
+	sleep 0.2
+	t1=$(cpu_ticks)
+	sleep 0.5
+	t2=$(cpu_ticks)
+	assert_equal "$t2" "$t1"
+	ns resume "$CT_ID" || fail "resume failed"
+	sleep 0.5
+	t3=$(cpu_ticks)
+	(( t3 > t2 )) || fail "no progress after resume: $t2 -> $t3"
+}
+
+@test "nsinit: events ends by itself when the container stops" {
+	ct_up
+	ns events --interval 100ms "$CT_ID" >"$BATS_TEST_TMPDIR/events" 2>"$BATS_TEST_TMPDIR/events.err" 3>&- &
+	local events_pid=$! _i rc=0
+	for _i in $(seq 50); do
+		[[ -s $BATS_TEST_TMPDIR/events ]] && break
+		sleep 0.1
+	done
+	ns kill "$CT_ID" KILL || fail "kill failed"
+	for _i in $(seq 100); do
+		kill -0 "$events_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$events_pid" 2>/dev/null; then
+		kill "$events_pid"
+		fail "events still running after the container stopped"
+	fi
+	wait "$events_pid" || rc=$?
+	assert_equal "$rc" 0
+	jq -e -s 'length >= 1 and all(.type == "stats" and .id == "'"$CT_ID"'")' \
+		"$BATS_TEST_TMPDIR/events" >/dev/null || fail "events: $(cat "$BATS_TEST_TMPDIR/events")"
+}
+
+@test "nsinit: events refuses a bad interval and an unknown container with one line" {
+	ct_up
+	local bad
+	for bad in -1 0 abc 5h 1e400; do
+		run -2 --separate-stderr ns events --interval "$bad" "$CT_ID"
+		assert_equal "$stderr" "nsinit: invalid --interval '$bad'"
+	done
+	run -1 --separate-stderr ns events --stats nosuch-"$CT_ID"
+	assert_equal "$stderr" "nsinit: nosuch-$CT_ID: events: container does not exist: No such file or directory"
+	run -1 --separate-stderr ns update --memory 10M nosuch-"$CT_ID"
+	assert_equal "$stderr" "nsinit: nosuch-$CT_ID: update: container does not exist: No such file or directory"
+}
+
 @test "nsinit: the device policy opens only the devices the config allows, and the defaults" {
 	# The node is made inside (mknod is allowed for any device); opening it is what the policy decides.
 	cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
