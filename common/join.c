@@ -148,6 +148,12 @@ static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 	return 0;
 }
 
+static bool wants_process_change(const struct ct_join_req *req)
+{
+	return req->root_target || req->root_dir || req->wd_target || req->wd_dir ||
+	       req->env_target || req->has_uid || req->has_gid || req->join_cgroups;
+}
+
 /* Which namespaces, and from where: explicit files, else the pidfd, else /proc/PID/ns. */
 static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 {
@@ -173,7 +179,12 @@ static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 	}
 	if (req->user_parent && open_user_parent(ctx, err) < 0)
 		return -1;
-	if (!ctx->want)
+	/*
+	 * As with nsenter, -r, -w, -e, -S, -G or -c alone are a request of their
+	 * own (the target's root or cwd, say); with none of them either there is
+	 * nothing to do.
+	 */
+	if (!ctx->want && !wants_process_change(req))
 		return ct_err_set(err, 0, "no namespace specified");
 	ctx->joins_user = ctx->want & JOIN_BIT(CT_NS_USER);
 	if ((ctx->want & ~ctx->with_file) && ctx->pid <= 0)

@@ -73,6 +73,20 @@ teardown() {
 	assert_output /proc
 }
 
+@test "nsenter-lite: -w, -r, -e and -S need no namespace option, as with nsenter" {
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -w pwd
+	assert_output "$BATS_TEST_TMPDIR/wd"
+	# The target's root is ours here: the mount namespace, not the root, is its own.
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -r -w pwd
+	assert_output "$BATS_TEST_TMPDIR/wd"
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -e sh -c 'echo "$JOIN_TEST_VAR"'
+	assert_output from-target
+	run -0 --separate-stderr "$NSENTER_LITE" -S 1234 -G 4321 sh -c 'id -u; id -g'
+	assert_equal "${lines[*]}" "1234 4321"
+	run -1 --separate-stderr "$NSENTER_LITE" -w pwd
+	assert_equal "$stderr" "nsenter-lite: no target PID specified"
+}
+
 @test "nsenter-lite: --root=DIR runs the program chrooted there" {
 	requires rootfs
 	local bundle
