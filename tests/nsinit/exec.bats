@@ -115,6 +115,20 @@ nsexec() {
 	(( 0x${output##*[[:space:]]} & 0x200000 ))
 }
 
+@test "nsinit exec: runc's short flags -e, -u, -g, -c, -t, -d and -p" {
+	run -0 nsexec -u 1000:1001 -g 7 -g 8 -e A=c web sh -c 'id -u; id -G; echo "$A"'
+	assert_equal "${lines[0]}" 1000
+	assert_equal "${lines[1]}" "1001 7 8"
+	assert_equal "${lines[2]}" c
+	run -0 nsexec -c CAP_SYS_ADMIN web grep CapEff /proc/self/status
+	(( 0x${output##*[[:space:]]} & 0x200000 ))
+	echo '{"args": ["sh", "-c", "echo from-file"], "cwd": "/"}' >"$BATS_TEST_TMPDIR/p.json"
+	run -0 nsexec -p "$BATS_TEST_TMPDIR/p.json" web
+	assert_output from-file
+	run -255 --separate-stderr nsexec -t -d web true
+	assert_equal "$stderr" "nsinit: exec failed: container 'web': a terminal for a detached process needs --console-socket"
+}
+
 @test "nsinit exec: --process FILE gives the whole process" {
 	cat >"$BATS_TEST_TMPDIR/process.json" <<-'JSON'
 		{"args": ["sh", "-c", "echo $MSG; pwd"], "cwd": "/etc",
