@@ -187,6 +187,12 @@ nsexec() {
 	assert_equal "$stderr" "nsinit: exec: unknown option '--bogus'; see 'nsinit exec --help'"
 	run -255 --separate-stderr nsexec web
 	assert_equal "$stderr" "nsinit: exec failed: container 'web': exec args cannot be empty"
+	# runc flags nsinit exec does not take (a LIMITATION): refused, never ignored.
+	local flag
+	for flag in --apparmor --process-label --cgroup; do
+		run -2 --separate-stderr nsexec "$flag" x web true
+		assert_equal "$stderr" "nsinit: exec: unknown option '$flag'; see 'nsinit exec --help'"
+	done
 }
 
 @test "nsinit exec: the container's own seccomp rules hold, compiled or from the cache" {

@@ -52,6 +52,11 @@ static const struct option global_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/*
+ * LIMITATION: no --apparmor, --process-label or --cgroup (runc's sub-cgroup
+ * placement); they fail with "unknown option". An AppArmor profile can still
+ * come in through --process FILE (apparmorProfile).
+ */
 static const struct option exec_options[] = {
 	{"process", required_argument, NULL, 'p'},
 	{"tty", no_argument, NULL, 't'},
