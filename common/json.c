@@ -29,7 +29,8 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags)
 
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL, "fix the JSON syntax at that place",
+		ct_diags_add(diags, CT_DIAG_ERROR, "", NULL, NULL,
+			     "fix the JSON syntax at that place",
 			     "invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
 			     jerr.text);
 		return NULL;
@@ -55,7 +56,14 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 
 		if (cap - len < 65536) {
 			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf = realloc(buf, ncap + 1);
+			char *nbuf;
+
+			/* A path like /dev/zero (or an endless pipe) must fail, not eat memory. */
+			if (ncap > CT_READ_FILE_MAX)
+				return ct_err_set(err, EFBIG, "read '%s': more than %d MiB",
+						  is_stdin ? "<stdin>" : path,
+						  CT_READ_FILE_MAX >> 20);
+			nbuf = realloc(buf, ncap + 1);
 
 			if (!nbuf)
 				return ct_err_set(err, ENOMEM, "read '%s'", path);

@@ -24,7 +24,12 @@ json_t *ct_json_parse(const char *buf, size_t len, struct ct_diags *diags);
  */
 json_t *ct_json_load_file(const char *path, struct ct_diags *diags, struct ct_err *err);
 
-/* Reads a whole file ("-" is stdin) into a NUL-terminated malloc'd buffer. */
+#define CT_READ_FILE_MAX (64 << 20)
+
+/*
+ * Reads a whole file ("-" is stdin) into a NUL-terminated malloc'd buffer.
+ * Refuses (errnum EFBIG) to read more than CT_READ_FILE_MAX bytes.
+ */
 int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err);
 
 /* Pretty-printed (4-space indent, keys in document order), with a trailing newline. */

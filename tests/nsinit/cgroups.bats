@@ -174,6 +174,9 @@ cgroup_dirs_of_id() {
 	[[ $(wc -l <<<"$stderr") -eq 1 ]] || fail "more than one line: $stderr"
 	run -2 --separate-stderr ns update --memory 12Q "$CT_ID"
 	[[ $stderr == "nsinit: invalid value '12Q' for --memory" ]] || fail "stderr: $stderr"
+	# An endless file fails at a size bound instead of reading forever.
+	run -1 --separate-stderr timeout 20 "$NSINIT" --root "$CT_STATE" update --resources /dev/zero "$CT_ID"
+	assert_equal "$stderr" "nsinit: $CT_ID: update: read '/dev/zero': more than 64 MiB: File too large"
 }
 
 @test "nsinit: update with checkBeforeUpdate refuses a memory limit below the usage" {
