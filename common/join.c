@@ -148,6 +148,12 @@ static int open_user_parent(struct join_ctx *ctx, struct ct_err *err)
 	return 0;
 }
 
+static bool wants_process_change(const struct ct_join_req *req)
+{
+	return req->root_target || req->root_dir || req->wd_target || req->wd_dir ||
+	       req->env_target || req->has_uid || req->has_gid || req->join_cgroups;
+}
+
 /* Which namespaces, and from where: explicit files, else the pidfd, else /proc/PID/ns. */
 static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 {
@@ -173,7 +179,12 @@ static int pick_namespaces(struct join_ctx *ctx, struct ct_err *err)
 	}
 	if (req->user_parent && open_user_parent(ctx, err) < 0)
 		return -1;
-	if (!ctx->want)
+	/*
+	 * As with nsenter, -r, -w, -e, -S, -G or -c alone are a request of their
+	 * own (the target's root or cwd, say); with none of them either there is
+	 * nothing to do.
+	 */
+	if (!ctx->want && !wants_process_change(req))
 		return ct_err_set(err, 0, "no namespace specified");
 	ctx->joins_user = ctx->want & JOIN_BIT(CT_NS_USER);
 	if ((ctx->want & ~ctx->with_file) && ctx->pid <= 0)
@@ -343,13 +354,25 @@ static int await_exec(struct join_ctx *ctx, int sock, pid_t child, int *ret_mast
 
 static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, struct ct_err *err)
 {
+	sigset_t old_mask;
 	int sv[2];
 	pid_t child;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ct_err_set(err, errno, "socketpair");
+	/*
+	 * The program may be running (and a caller may signal us because of
+	 * it) before ct_join_wait is reached: from here on such signals stay
+	 * pending for it to pass on. On success they stay blocked for it.
+	 */
+	if (join_block_forwarded(&old_mask, err) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	child = fork();
 	if (child < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
 		close(sv[1]);
 		return ct_err_set(err, errno, "fork");
@@ -357,8 +380,8 @@ static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, str
 	if (child == 0) {
 		struct ct_err cerr = {0};
 
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
-		sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
 		ctx->sync_fd = sv[1];
 		join_child(ctx, &cerr);
 		ct_sync_send(sv[1], CT_SYNC_ERROR, (int32_t)ctx->fail, &cerr, -1, &cerr);
@@ -367,6 +390,7 @@ static int fork_child(struct join_ctx *ctx, pid_t *ret_pid, int *ret_master, str
 	close(sv[1]);
 	*ret_master = -1;
 	if (await_exec(ctx, sv[0], child, ret_master, err) < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sv[0]);
 		return -1;
 	}
@@ -411,15 +435,9 @@ int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master
 	do_fork = !req->no_fork && ((ctx.want & JOIN_BIT(CT_NS_PID)) || req->proc || req->tty);
 	if (rc == 0 && do_fork)
 		rc = enter_pid_ns(&ctx, err);
-	if (rc == 0 && do_fork) {
-		sigset_t set;
-
-		ct_join_signal_set(&set);
-		sigprocmask(SIG_BLOCK, &set, &ctx.old_mask);
+	if (rc == 0 && do_fork)
 		rc = fork_child(&ctx, &child, &master, err);
-		if (rc < 0)
-			sigprocmask(SIG_SETMASK, &ctx.old_mask, NULL);
-	} else if (rc == 0)
+	else if (rc == 0)
 		rc = join_child(&ctx, err);
 	ctx_release(&ctx);
 	if (rc < 0) {

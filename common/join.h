@@ -2,7 +2,6 @@
 /* Entering a running process's namespaces and cgroups and starting a program there. */
 #pragma once
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,7 +71,9 @@ struct ct_join_req {
  * with tty and console_fd -1, *ret_master the pty master (else -1). With
  * no_fork, returns only on failure. The parent itself joins no namespace
  * but the pid one (which only applies to its children), so host paths keep
- * working in it. *ret_fail says which step failed.
+ * working in it. *ret_fail says which step failed. After a fork that
+ * succeeded, SIGCHLD and the signals ct_join_wait passes on stay blocked in
+ * the caller, so none is lost (or kills us) before the wait.
  */
 int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master,
 		  enum ct_join_fail *ret_fail, struct ct_err *err);
@@ -85,13 +86,6 @@ int ct_join_start(const struct ct_join_req *req, pid_t *ret_pid, int *ret_master
  * keeps its window size ours. *ret_wstatus is waitpid's status.
  */
 int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err);
-
-/*
- * Fills set with SIGCHLD and the signals ct_join_wait passes on. ct_join_start
- * blocks them from before its fork until ct_join_wait reads them, so a signal
- * sent as soon as the program runs is passed on rather than ending us.
- */
-void ct_join_signal_set(sigset_t *set);
 
 /*
  * Fills the holes among descriptors 3 .. 3+n-1 with /dev/null, so nothing

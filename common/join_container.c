@@ -3,11 +3,14 @@
 #include "common/join.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/caps.h"
@@ -213,6 +216,10 @@ static int run_joined(const struct ct_join_container_opts *o, const struct ct_jo
 		return -1;
 	*ret_fail = CT_JOIN_FAIL_SETUP;
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, pid, err) < 0) {
+		/* Nobody could find or manage a process whose pid file is missing: end it. */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		ct_closep(&master);
 		return -1;
 	}

@@ -2,6 +2,7 @@
 /* What join.c prepares on the host side and join_setup.c uses in the joining child. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -41,8 +42,7 @@ struct join_ctx {
 	int sync_fd;	     /* the child's end of the socket to the parent; -1 without fork */
 	struct join_bpf bpf; /* the container's filter, from the cache */
 	enum ct_join_fail fail;
-	bool joins_user;   /* the user namespace is among those entered */
-	sigset_t old_mask; /* the caller's signal mask, which the forked child gets back */
+	bool joins_user; /* the user namespace is among those entered */
 };
 
 /* Opens cgroup.procs of every hierarchy the target is in (host side, before any setns). */
@@ -66,3 +66,10 @@ void join_seccomp_prepare(const char *cache_dir, const struct ct_seccomp *sc, st
 
 /* Loads a compiled filter into the calling thread. */
 int join_seccomp_load_bpf(const struct join_bpf *bpf, struct ct_err *err);
+
+/*
+ * Blocks SIGCHLD and the signals ct_join_wait passes on, putting the
+ * previous mask in *ret_old: done before the fork, a signal that reaches us
+ * while the program starts waits for ct_join_wait instead of killing us.
+ */
+int join_block_forwarded(sigset_t *ret_old, struct ct_err *err);

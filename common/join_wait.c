@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/join_priv.h"
 #include "common/terminal.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -114,12 +115,18 @@ static int wait_loop(pid_t pid, bool forward, int sfd, struct relay *r, int *wst
 	}
 }
 
-void ct_join_signal_set(sigset_t *set)
+int join_block_forwarded(sigset_t *ret_old, struct ct_err *err)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(set, forwarded[i]);
+		sigaddset(&mask, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &mask, ret_old) < 0)
+		return ct_err_set(err, errno, "block signals");
+
+	return 0;
 }
 
 int ct_join_wait(pid_t pid, bool forward_signals, int master, int *ret_wstatus, struct ct_err *err)

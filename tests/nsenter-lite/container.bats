@@ -77,6 +77,19 @@ enter() {
 	(( 0x${output##*[[:space:]]} & 0x200000 ))
 }
 
+@test "nsenter-lite: --root, --user and --env may come before --container" {
+	container_start web
+	run -0 "$NSENTER_LITE" --root "$NSINIT_TEST_ROOT" --user 1234 --env EXTRA=2 \
+		--container web sh -c 'id -u; echo "$EXTRA"'
+	assert_equal "${lines[0]}" 1234
+	assert_equal "${lines[1]}" 2
+	run -0 "$NSENTER_LITE" --root="$NSINIT_TEST_ROOT" --container=web readlink /proc/self/ns/uts
+	assert_output "$(ns_inode "$CONTAINER_PID" uts)"
+	# A plain-mode option first keeps plain mode: --container is then unknown there.
+	run -2 "$NSENTER_LITE" -t "$CONTAINER_PID" --container web true
+	assert_output "nsenter-lite: unknown option '--container'; see 'nsenter-lite --help'"
+}
+
 @test "nsenter-lite: --process FILE gives the whole process" {
 	container_start web
 	cat >"$BATS_TEST_TMPDIR/process.json" <<-'JSON'

@@ -50,6 +50,18 @@ teardown() {
 	[[ $rc -eq 9 ]]
 }
 
+@test "nsenter-lite: passes on a signal that arrives as soon as the program runs" {
+	# The program signals nsenter-lite (its parent: our own pid namespace is
+	# joined, so it can see it) straight away; the trap must get it, every time.
+	# shellcheck disable=SC2016 # for the inner shells
+	local prog='trap "exit 9" TERM; kill -TERM $PPID; i=0
+		while [ $i -lt 200000 ]; do i=$((i+1)); done; exit 1' _i
+	for _i in $(seq 10); do
+		# shellcheck disable=SC2016
+		run -9 bash -c 'exec "$0" -p=/proc/$$/ns/pid sh -c "$1"' "$NSENTER_LITE" "$prog"
+	done
+}
+
 @test "nsenter-lite: --env gives the program the target's environment" {
 	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -u -e sh -c 'echo "$JOIN_TEST_VAR"'
 	assert_output from-target
@@ -62,6 +74,20 @@ teardown() {
 	assert_output "$BATS_TEST_TMPDIR/wd"
 	run -0 "$NSENTER_LITE" -t "$TARGET_PID" -m --wd=/proc pwd
 	assert_output /proc
+}
+
+@test "nsenter-lite: -w, -r, -e and -S need no namespace option, as with nsenter" {
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -w pwd
+	assert_output "$BATS_TEST_TMPDIR/wd"
+	# The target's root is ours here: the mount namespace, not the root, is its own.
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -r -w pwd
+	assert_output "$BATS_TEST_TMPDIR/wd"
+	run -0 --separate-stderr "$NSENTER_LITE" -t "$TARGET_PID" -e sh -c 'echo "$JOIN_TEST_VAR"'
+	assert_output from-target
+	run -0 --separate-stderr "$NSENTER_LITE" -S 1234 -G 4321 sh -c 'id -u; id -g'
+	assert_equal "${lines[*]}" "1234 4321"
+	run -1 --separate-stderr "$NSENTER_LITE" -w pwd
+	assert_equal "$stderr" "nsenter-lite: no target PID specified"
 }
 
 @test "nsenter-lite: --root=DIR runs the program chrooted there" {

@@ -141,6 +141,24 @@ cgroup_dirs_of_id() {
 	[[ $output == 50000 || $output == "50000 100000" ]] || fail "cpu quota: $output"
 }
 
+@test "nsinit: update takes byte sizes as runc spells them" {
+	ct_up
+	local size
+	for size in 1.5g:1610612736 64MiB:67108864 "96 mb:100663296" 80m:83886080 -1:; do
+		run -0 ns update --memory "${size%%:*}" "$CT_ID"
+		run cg_read memory memory.limit_in_bytes memory.max
+		if [[ -n ${size#*:} ]]; then
+			assert_output "${size#*:}"
+		else
+			[[ $output == max || $output -gt $((1 << 62)) ]] || fail "unlimited: $output"
+		fi
+	done
+	for size in 1.2.3 .5m 5mx 5bb 9000p -2; do
+		run -2 --separate-stderr ns update --memory "$size" "$CT_ID"
+		assert_equal "$stderr" "nsinit: invalid value '$size' for --memory"
+	done
+}
+
 @test "nsinit: update --resources - reads linux.resources from stdin" {
 	ct_up
 	run ns update --resources - "$CT_ID" <<<'{"pids": {"limit": 42}}'
@@ -156,6 +174,11 @@ cgroup_dirs_of_id() {
 	[[ $(wc -l <<<"$stderr") -eq 1 ]] || fail "more than one line: $stderr"
 	run -2 --separate-stderr ns update --memory 12Q "$CT_ID"
 	[[ $stderr == "nsinit: invalid value '12Q' for --memory" ]] || fail "stderr: $stderr"
+	# A device is refused, and an endless stream fails at the size bound instead of reading forever.
+	run -1 --separate-stderr timeout 20 "$NSINIT" --root "$CT_STATE" update --resources /dev/zero "$CT_ID"
+	assert_equal "$stderr" "nsinit: $CT_ID: update: read '/dev/zero': not a regular file: Invalid argument"
+	run -1 --separate-stderr timeout 20 "$NSINIT" --root "$CT_STATE" update --resources - "$CT_ID" </dev/zero
+	assert_equal "$stderr" "nsinit: $CT_ID: update: read '<stdin>': larger than 256 MiB: File too large"
 }
 
 @test "nsinit: update with checkBeforeUpdate refuses a memory limit below the usage" {
@@ -192,6 +215,71 @@ cgroup_dirs_of_id() {
 	wait "$events_pid" 2>/dev/null || true
 	run grep -c '"type":"oom"' "$BATS_TEST_TMPDIR/events"
 	[[ $output -ge 1 ]] || fail "no oom event: $(cat "$BATS_TEST_TMPDIR/events")"
+}
+
+@test "nsinit: a fork loop stops at pids.max" {
+	cfg '.process.args = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done; echo all-forked"]'
+	cfg '.linux.resources = {"pids": {"limit": 40}}'
+	run -0 ns run --bundle "$BUNDLE" "$CT_ID"
+	assert_output all-forked
+	cfg '.linux.resources = {"pids": {"limit": 10}}'
+	run --separate-stderr ns run --bundle "$BUNDLE" "$CT_ID"
+	[[ $status -ne 0 && -z $output ]] || fail "forked past the limit: $status $output"
+	[[ $stderr == *"can't fork"* ]] || fail "stderr: $stderr"
+}
+
+@test "nsinit: a frozen container makes no progress until resumed" {
+	cfg '.process.args = ["sh", "-c", "while :; do :; done"]'
+	ct_up
+	local pid t1 t2 t3
+	pid=$(ns state "$CT_ID" | jq .pid)
+	cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+	ns pause "$CT_ID" || fail "pause failed"
+	sleep 0.2
+	t1=$(cpu_ticks)
+	sleep 0.5
+	t2=$(cpu_ticks)
+	assert_equal "$t2" "$t1"
+	ns resume "$CT_ID" || fail "resume failed"
+	sleep 0.5
+	t3=$(cpu_ticks)
+	(( t3 > t2 )) || fail "no progress after resume: $t2 -> $t3"
+}
+
+@test "nsinit: events ends by itself when the container stops" {
+	ct_up
+	ns events --interval 100ms "$CT_ID" >"$BATS_TEST_TMPDIR/events" 2>"$BATS_TEST_TMPDIR/events.err" 3>&- &
+	local events_pid=$! _i rc=0
+	for _i in $(seq 50); do
+		[[ -s $BATS_TEST_TMPDIR/events ]] && break
+		sleep 0.1
+	done
+	ns kill "$CT_ID" KILL || fail "kill failed"
+	for _i in $(seq 100); do
+		kill -0 "$events_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$events_pid" 2>/dev/null; then
+		kill "$events_pid"
+		fail "events still running after the container stopped"
+	fi
+	wait "$events_pid" || rc=$?
+	assert_equal "$rc" 0
+	jq -e -s 'length >= 1 and all(.type == "stats" and .id == "'"$CT_ID"'")' \
+		"$BATS_TEST_TMPDIR/events" >/dev/null || fail "events: $(cat "$BATS_TEST_TMPDIR/events")"
+}
+
+@test "nsinit: events refuses a bad interval and an unknown container with one line" {
+	ct_up
+	local bad
+	for bad in -1 0 abc 5h 1e400; do
+		run -2 --separate-stderr ns events --interval "$bad" "$CT_ID"
+		assert_equal "$stderr" "nsinit: invalid --interval '$bad'"
+	done
+	run -1 --separate-stderr ns events --stats nosuch-"$CT_ID"
+	assert_equal "$stderr" "nsinit: nosuch-$CT_ID: events: container does not exist: No such file or directory"
+	run -1 --separate-stderr ns update --memory 10M nosuch-"$CT_ID"
+	assert_equal "$stderr" "nsinit: nosuch-$CT_ID: update: container does not exist: No such file or directory"
 }
 
 @test "nsinit: the device policy opens only the devices the config allows, and the defaults" {

@@ -121,28 +121,43 @@ static void usage(FILE *out)
 		"      --cwd DIR              --tty                    --process FILE\n");
 }
 
-static bool takes_separate_arg(const char *arg)
+/* A long option of --container mode, by its name (up to any '='). */
+static const struct option *container_option(const char *arg)
 {
-	static const char *const with_arg[] = {"-t",	   "-S",	"-G",	       "--target",
-					       "--setuid", "--setgid",	"--container", "--cap",
-					       "--cwd",	   "--process", NULL};
+	size_t len = strcspn(arg + 2, "=");
 
-	for (size_t i = 0; with_arg[i]; i++)
-		if (strcmp(arg, with_arg[i]) == 0)
-			return true;
-	return false;
+	for (const struct option *opt = container_options; opt->name; opt++)
+		if (strlen(opt->name) == len && strncmp(arg + 2, opt->name, len) == 0)
+			return opt;
+	return NULL;
 }
 
-/* Looks for --container among the options (not among the program's arguments). */
+/*
+ * Looks for --container among the options (not among the program's
+ * arguments). --root, --user and --env take a separate argument only in
+ * --container mode, so "--root DIR --container ID" is container mode,
+ * while an option that only plain mode has (any short one, --target,
+ * --all, ...) settles on plain mode before --container is reached.
+ */
 static bool wants_container(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
+		const struct option *opt;
+
 		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
 			return false;
 		if (strcmp(argv[i], "--container") == 0 ||
 		    strncmp(argv[i], "--container=", 12) == 0)
 			return true;
-		if (takes_separate_arg(argv[i]))
+		if (argv[i][1] != '-') {
+			if (strcmp(argv[i], "-h") != 0 && strcmp(argv[i], "-V") != 0)
+				return false;
+			continue;
+		}
+		opt = container_option(argv[i]);
+		if (!opt)
+			return false;
+		if (opt->has_arg == required_argument && !strchr(argv[i], '='))
 			i++;
 	}
 	return false;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* nsinit's cgroup side: the container's cgroup at create and delete, pause, resume, update, events.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -86,46 +87,45 @@ static struct {
 	long interval_ms;
 } args = {.interval_ms = 5000};
 
-/* "100M", "1g", "4096", "-1": runc's byte sizes, binary multiples. */
+/*
+ * runc's byte sizes (docker's RAMInBytes): "4096", "100M", "1.5g", "64MiB",
+ * "64 mb", binary multiples up to P; "-1" for unlimited.
+ */
 static int parse_bytes(const char *text, int64_t *ret)
 {
+	static const char units[] = "kmgtp";
+	const char *p = text;
+	long double v;
 	char *end;
-	long long v;
-	int shift = 0;
+	const char *u;
 
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (end == text || errno)
-		return -1;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		end++;
-		break;
-	default:
-		break;
+	if (strcmp(text, "-1") == 0) {
+		*ret = -1;
+		return 0;
 	}
-	if (shift && (*end == 'b' || *end == 'B'))
-		end++;
-	if (*end || (v < 0 && (v != -1 || shift)) || (shift && v > (LLONG_MAX >> shift)))
+	if (!isdigit((unsigned char)*p))
 		return -1;
-	*ret = shift ? v * (1LL << shift) : v;
+	while (isdigit((unsigned char)*p) || *p == '.')
+		p++;
+	errno = 0;
+	v = strtold(text, &end);
+	if (errno || end != p)
+		return -1;
+	if (*p == ' ')
+		p++;
+	u = *p ? strchr(units, tolower((unsigned char)*p)) : NULL;
+	if (u) {
+		for (long i = 0; i <= u - units; i++)
+			v *= 1024;
+		p++;
+		if (*p == 'i' || *p == 'I')
+			p++;
+	}
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p || v >= 0x1p63L)
+		return -1;
+	*ret = (int64_t)v;
 
 	return 0;
 }

@@ -29,7 +29,6 @@ enum {
 	OPT_PID_FILE,
 	OPT_CONSOLE_SOCKET,
 	OPT_CWD,
-	OPT_ADDITIONAL_GIDS,
 	OPT_NO_NEW_PRIVS,
 	OPT_PRESERVE_FDS,
 	OPT_IGNORE_PAUSED,
@@ -55,6 +54,11 @@ static const struct option global_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/*
+ * LIMITATION: no --apparmor, --process-label or --cgroup (runc's sub-cgroup
+ * placement); they fail with "unknown option". An AppArmor profile can still
+ * come in through --process FILE (apparmorProfile).
+ */
 static const struct option exec_options[] = {
 	{"process", required_argument, NULL, 'p'},
 	{"tty", no_argument, NULL, 't'},
@@ -64,7 +68,7 @@ static const struct option exec_options[] = {
 	{"cwd", required_argument, NULL, OPT_CWD},
 	{"env", required_argument, NULL, 'e'},
 	{"user", required_argument, NULL, 'u'},
-	{"additional-gids", required_argument, NULL, OPT_ADDITIONAL_GIDS},
+	{"additional-gids", required_argument, NULL, 'g'},
 	{"cap", required_argument, NULL, 'c'},
 	{"no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS},
 	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
@@ -76,7 +80,7 @@ static const struct option exec_options[] = {
 static const char usage_text[] =
 	"usage: nsinit [global options] exec [--process FILE|-p FILE] [--tty|-t] [--detach|-d]\n"
 	"         [--pid-file FILE] [--console-socket PATH] [--cwd DIR] [--env|-e K=V]...\n"
-	"         [--user|-u UID[:GID]] [--additional-gids G]... [--cap|-c CAP]...\n"
+	"         [--user|-u UID[:GID]] [--additional-gids|-g G]... [--cap|-c CAP]...\n"
 	"         [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [ARGS...]\n";
 
 bool nsinit_exec_wanted(int argc, char **argv)
@@ -201,7 +205,7 @@ static int parse_exec_option(struct exec_opts *o, int c, char *arg)
 	case 'u':
 		o->user = arg;
 		return 0;
-	case OPT_ADDITIONAL_GIDS:
+	case 'g':
 		return push_gids(o, arg);
 	case 'c':
 		ct->caps = o->caps;
@@ -234,7 +238,7 @@ static int parse_args(int argc, char **argv, struct exec_opts *o)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:tde:u:c:h", exec_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:tde:u:g:c:h", exec_options, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage_text, stdout);
 			return 1;
