@@ -281,6 +281,18 @@ teardown() {
 	assert_output "[]"
 }
 
+@test "nsinit: list warns about an unreadable state.json and lists the rest" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/state/broken"
+	echo '{bad' >"$BATS_TEST_TMPDIR/state/broken/state.json"
+	run -0 --separate-stderr nsinit list --format json
+	[[ $(jq -r '[.[] | .id] | join(",")' <<<"$output") == "$C1" ]]
+	[[ $stderr == *"warning: list: broken: read state.json: "*", skipping" ]] || fail "stderr: $stderr"
+	[[ $(wc -l <<<"$stderr") -eq 1 ]]
+	rm -r "$BATS_TEST_TMPDIR/state/broken"
+}
+
 @test "nsinit: ps --format json lists the host pids of the container's processes" {
 	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
 	ct_run_detached "$C1"

@@ -431,8 +431,17 @@ static int list_one(const struct opts *o, const char *id, json_t *arr)
 	json_t *doc;
 
 	one.id = id;
-	if (ct_state_check_id(id, &err) < 0 || peek_container(&one, &c, &err) < 0)
+	if (ct_state_check_id(id, &err) < 0)
 		return 0;
+	/* A directory mid-create has no state.json yet; anything else unreadable is said, as runc. */
+	if (peek_container(&one, &c, &err) < 0) {
+		char text[CT_ERR_MSG_MAX + 128];
+
+		if (err.errnum != ENOENT)
+			ct_log(CT_LOG_WARN, "list: %s: %s, skipping", id,
+			       ct_err_str(&err, text, sizeof(text)));
+		return 0;
+	}
 	status = ct_state_status(c.dirfd, &c.rec);
 	if (o->quiet) {
 		printf("%s\n", id);
