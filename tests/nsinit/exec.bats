@@ -183,6 +183,7 @@ nsexec() {
 
 @test "nsinit exec: usage mistakes exit 2" {
 	run -2 --separate-stderr nsexec
+	assert_equal "$stderr" "nsinit: exec: a container id is needed; see 'nsinit exec --help'"
 	run -2 --separate-stderr nsexec --bogus web true
 	assert_equal "$stderr" "nsinit: exec: unknown option '--bogus'; see 'nsinit exec --help'"
 	run -255 --separate-stderr nsexec web

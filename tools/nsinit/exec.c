@@ -253,10 +253,9 @@ static int parse_args(int argc, char **argv, struct exec_opts *o)
 		if (rc)
 			return rc;
 	}
-	if (optind >= argc) {
-		fputs(usage_text, stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		return nsinit_usage_error(
+			"exec: a container id is needed; see 'nsinit exec --help'");
 	o->ct.id = argv[optind];
 	if (optind + 1 < argc)
 		o->ct.argv = argv + optind + 1;
