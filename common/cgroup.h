@@ -125,6 +125,13 @@ int ct_cgroup_oom_fd(const struct ct_cgroup_oom *oom);
 int ct_cgroup_oom_check(struct ct_cgroup_oom *oom, uint64_t *ret_count, struct ct_err *err);
 void ct_cgroup_oom_free(struct ct_cgroup_oom *oom);
 
+/*
+ * How many processes the kernel has OOM-killed in the cgroup so far (the
+ * oom_kill key of memory.oom_control on v1, memory.events on v2). errnum
+ * ENOENT: no memory controller, or a kernel without the counter.
+ */
+int ct_cgroup_oom_kills(const struct ct_cgroup *cg, uint64_t *ret_count, struct ct_err *err);
+
 /* cpu.shares (2..262144) to cpu.weight (1..10000), as runc and crun convert; 0 stays 0. */
 uint64_t ct_cgroup_shares_to_weight(uint64_t shares);
 

@@ -354,3 +354,14 @@ int ct_cgroup_oom_check(struct ct_cgroup_oom *oom, uint64_t *ret_count, struct c
 
 	return 0;
 }
+
+int ct_cgroup_oom_kills(const struct ct_cgroup *cg, uint64_t *ret_count, struct ct_err *err)
+{
+	const struct cg_dir *d = cg_dir_of(cg, "memory");
+
+	if (!d)
+		return ct_err_set(err, ENOENT, "count OOM kills: no memory cgroup controller");
+
+	return cg_read_keyed(d->path, d->is_v2 ? "memory.events" : "memory.oom_control", "oom_kill",
+			     ret_count, err);
+}

@@ -217,6 +217,13 @@ cgroup_dirs_of_id() {
 	[[ $output -ge 1 ]] || fail "no oom event: $(cat "$BATS_TEST_TMPDIR/events")"
 }
 
+@test "nsinit: an init OOM-killed during setup is named as such, and nothing is left" {
+	cfg '.linux.resources = {"memory": {"limit": 1000}}'
+	run -1 --separate-stderr ns create --bundle "$BUNDLE" "$CT_ID"
+	assert_equal "$stderr" "nsinit: $CT_ID: create: wait for container init: container init was OOM-killed during setup (OOM kills in its cgroup: 1); raise linux.resources.memory.limit"
+	[[ ! -e $CT_STATE/$CT_ID ]] || fail "state left"
+}
+
 @test "nsinit: a fork loop stops at pids.max" {
 	cfg '.process.args = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done; echo all-forked"]'
 	cfg '.linux.resources = {"pids": {"limit": 40}}'

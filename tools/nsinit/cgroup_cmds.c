@@ -414,6 +414,22 @@ int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err)
 	return rc;
 }
 
+int nsinit_cgroup_oom_kills(const struct ct_record *rec, uint64_t *ret_count, struct ct_err *err)
+{
+	struct ct_cgroup *cg;
+	int rc;
+
+	if (!rec->cgroup)
+		return ct_err_set(err, ENOENT, "no cgroup");
+	cg = record_cgroup(rec, err);
+	if (!cg)
+		return -1;
+	rc = ct_cgroup_oom_kills(cg, ret_count, err);
+	ct_cgroup_free(cg);
+
+	return rc;
+}
+
 int nsinit_cgroup_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n, struct ct_err *err)
 {
 	struct ct_cgroup *cg = record_cgroup(rec, err);

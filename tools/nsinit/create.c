@@ -2,6 +2,7 @@
 /* nsinit create, the parent's side: state, clone of the init, id maps, hooks, cleanup. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -324,6 +325,43 @@ static int send_listener(struct launch *l, int notify_fd, struct ct_err *err)
 }
 
 /* Serves the init's requests until it reports READY or fails. */
+/*
+ * The init hung up without a word: it died. Its fate says more than the closed
+ * socket does, above all a kill by the kernel for memory, which a low
+ * linux.resources.memory.limit brings about during setup.
+ */
+static int explain_init_death(struct launch *l, struct ct_err *err)
+{
+	uint64_t ooms = 0;
+	struct ct_err ignored;
+	int status = 0;
+	pid_t r = 0;
+
+	/* It has closed its end, so it is exiting: give it a moment to become a zombie. */
+	for (int i = 0; i < 100 && r == 0; i++) {
+		r = waitpid(l->rec.pid, &status, WNOHANG);
+		if (r == 0)
+			usleep(1000);
+	}
+	if (r != l->rec.pid)
+		return -1;
+	l->reaped = true;
+	if (WIFSIGNALED(status) && nsinit_cgroup_oom_kills(&l->rec, &ooms, &ignored) == 0 &&
+	    ooms > 0)
+		return ct_err_set(
+			err, 0,
+			"container init was OOM-killed during setup (OOM kills in its cgroup: %" PRIu64
+			"); raise linux.resources.memory.limit",
+			ooms);
+	if (WIFSIGNALED(status))
+		return ct_err_set(err, 0,
+				  "container init was killed by signal %d (%s) during setup",
+				  WTERMSIG(status), strsignal(WTERMSIG(status)));
+
+	return ct_err_set(err, 0, "container init exited with status %d during setup",
+			  WEXITSTATUS(status));
+}
+
 static int talk_to_init(const struct opts *o, struct launch *l, int sock, struct ct_err *err)
 {
 	struct ct_sync_msg msg;
@@ -331,8 +369,11 @@ static int talk_to_init(const struct opts *o, struct launch *l, int sock, struct
 	for (;;) {
 		int fd = -1;
 
-		if (ct_sync_recv(sock, &msg, &fd, err) < 0)
+		if (ct_sync_recv(sock, &msg, &fd, err) < 0) {
+			if (err->errnum == EPIPE || err->errnum == ECONNRESET)
+				explain_init_death(l, err);
 			return ct_err_wrap(err, "wait for container init");
+		}
 		switch (msg.type) {
 		case CT_SYNC_HOOKS:
 			if (run_runtime_hooks(l, err) < 0)

@@ -72,8 +72,7 @@ int cmd_list(const struct opts *o, struct ct_err *err);
 int cmd_ps(const struct opts *o, struct ct_err *err);
 
 /* Opens the exec.fifo of a created container and lets it run; poststart hooks follow. */
-int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
-			struct ct_err *err);
+int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);
 
 /*
  * Removes a stopped container: poststop hooks, host mounts of a container
@@ -89,7 +88,7 @@ int cmd_features(const struct opts *o, struct ct_err *err);
 int cmd_spec(const struct opts *o, struct ct_err *err);
 
 /* cgroup_cmds.c */
-/* Parses pause, resume, update and events (argv[0] is the command): 0 go on, 1 help shown, 2 usage. */
+/* Parses pause, resume, update and events (argv[0] names it): 0 go on, 1 help shown, 2 usage. */
 int nsinit_cgroup_parse(int argc, char **argv, struct opts *o);
 int cmd_pause(const struct opts *o, struct ct_err *err);
 int cmd_resume(const struct opts *o, struct ct_err *err);
@@ -120,6 +119,9 @@ int nsinit_cgroup_thaw(const struct ct_record *rec, struct ct_err *err);
 
 /* Kills what is left in the recorded cgroup and removes it; 0 when there is none. */
 int nsinit_cgroup_destroy(const struct ct_record *rec, struct ct_err *err);
+
+/* The OOM kills so far in the recorded cgroup; errnum ENOENT when it cannot be told. */
+int nsinit_cgroup_oom_kills(const struct ct_record *rec, uint64_t *ret_count, struct ct_err *err);
 
 /* Every pid in the recorded cgroup; errnum ENOENT when the container has none. */
 int nsinit_cgroup_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n, struct ct_err *err);
