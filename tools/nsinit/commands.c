@@ -209,13 +209,22 @@ int cmd_start(const struct opts *o, struct ct_err *err)
 	return 0;
 }
 
+/*
+ * The name from /etc/passwd, as runc looks it up. Read with fgetpwent rather
+ * than getpwuid: NSS would load shared modules into our static binary.
+ */
 static const char *owner_name(uid_t uid, char *buf, size_t size)
 {
-	struct passwd *pw = getpwuid(uid);
+	cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
 
-	if (pw)
-		return pw->pw_name;
 	snprintf(buf, size, "#%u", (unsigned)uid);
+	while (f && (pw = fgetpwent(f)))
+		if (pw->pw_uid == uid) {
+			snprintf(buf, size, "%s", pw->pw_name);
+			break;
+		}
+
 	return buf;
 }
 
