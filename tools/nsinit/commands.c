@@ -49,7 +49,8 @@ static int open_container(const struct opts *o, struct opened *c, struct ct_err 
 	c->dirfd = c->lockfd = -1;
 	memset(&c->rec, 0, sizeof(c->rec));
 	if (ct_state_open_dir(o->root, o->id, &c->dirfd, err) < 0 ||
-	    ct_state_lock(c->dirfd, &c->lockfd, err) < 0 || ct_state_load(c->dirfd, &c->rec, err) < 0)
+	    ct_state_lock(c->dirfd, &c->lockfd, err) < 0 ||
+	    ct_state_load(c->dirfd, &c->rec, err) < 0)
 		return -1;
 	return 0;
 }
@@ -115,7 +116,8 @@ static void run_hooks_logged(const struct opts *o, const struct ct_spec *spec,
 		return;
 	}
 	if (ct_hooks_run(list, ct_hook_stage_name(stage), state, nsinit_hook_output, &err) < 0)
-		ct_log(CT_LOG_WARN, "%s: %s, continuing", o->id, ct_err_str(&err, text, sizeof(text)));
+		ct_log(CT_LOG_WARN, "%s: %s, continuing", o->id,
+		       ct_err_str(&err, text, sizeof(text)));
 }
 
 int cmd_create(const struct opts *o, struct ct_err *err)
@@ -163,8 +165,7 @@ static int open_fifo_and_wait(int dirfd, const struct ct_record *rec, struct ct_
 	}
 }
 
-int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
-			struct ct_err *err)
+int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err)
 {
 	enum ct_status status = ct_state_status(dirfd, rec);
 	struct ct_spec *spec;
@@ -229,7 +230,8 @@ static json_t *state_output(const struct ct_record *rec, enum ct_status status)
 		return NULL;
 	json_object_set_new(doc, "rootfs", json_string(rec->rootfs ? rec->rootfs : ""));
 	json_object_set_new(doc, "created", json_string(rec->created ? rec->created : ""));
-	json_object_set_new(doc, "owner", json_string(owner_name(rec->owner, owner, sizeof(owner))));
+	json_object_set_new(doc, "owner",
+			    json_string(owner_name(rec->owner, owner, sizeof(owner))));
 	return doc;
 }
 
@@ -273,7 +275,7 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	/* The cgroup knows every process, whatever pid namespace it runs in. */
 	if (rec->cgroup)
 		return nsinit_cgroup_pids(rec, ret, ret_n, err);
-	/* LIMITATION: without cgroups (rootless), a container sharing the host's pid namespace lists only its init. */
+	/* LIMITATION: rootless (no cgroup) in the host's pid namespace, ps lists only the init. */
 	if (!rec->own_pid_ns || ct_ns_inode(rec->pid, CT_NS_PID, &want, err) < 0) {
 		pids = malloc(sizeof(pid_t));
 		if (!pids)
@@ -377,7 +379,7 @@ int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struc
 	struct ct_err e2 = {0};
 	struct ct_spec *spec = load_config_copy(dirfd, &e2);
 
-	/* As runc: what is left in the cgroup dies and the cgroup goes before poststop hooks run. */
+	/* As runc: what is left in the cgroup dies, then the cgroup goes, before poststop hooks. */
 	if (nsinit_cgroup_destroy(rec, err) < 0) {
 		ct_spec_free(spec);
 		return -1;
@@ -407,7 +409,8 @@ int cmd_delete(const struct opts *o, struct ct_err *err)
 	status = ct_state_status(c.dirfd, &c.rec);
 	if (status != CT_STATUS_STOPPED) {
 		if (!o->force)
-			return ct_err_set(err, 0, "delete: cannot delete container that is not stopped: %s",
+			return ct_err_set(err, 0,
+					  "delete: cannot delete container that is not stopped: %s",
 					  ct_status_name(status));
 		/* A task frozen by the v1 freezer does not die of SIGKILL until thawed. */
 		if (status == CT_STATUS_PAUSED && nsinit_cgroup_thaw(&c.rec, err) < 0)

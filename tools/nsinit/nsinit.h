@@ -72,8 +72,7 @@ int cmd_list(const struct opts *o, struct ct_err *err);
 int cmd_ps(const struct opts *o, struct ct_err *err);
 
 /* Opens the exec.fifo of a created container and lets it run; poststart hooks follow. */
-int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
-			struct ct_err *err);
+int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);
 
 /*
  * Removes a stopped container: poststop hooks, host mounts of a container
@@ -89,7 +88,7 @@ int cmd_features(const struct opts *o, struct ct_err *err);
 int cmd_spec(const struct opts *o, struct ct_err *err);
 
 /* cgroup_cmds.c */
-/* Parses pause, resume, update and events (argv[0] is the command): 0 go on, 1 help shown, 2 usage. */
+/* Parses pause, resume, update, events (argv[0] is the command): 0 go on, 1 help shown, 2 usage. */
 int nsinit_cgroup_parse(int argc, char **argv, struct opts *o);
 int cmd_pause(const struct opts *o, struct ct_err *err);
 int cmd_resume(const struct opts *o, struct ct_err *err);
