@@ -2,6 +2,7 @@
 /* A container's record under the runtime root: ids, state.json, locking, computed status. */
 #include "common/state.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -324,6 +325,35 @@ int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
 	return 0;
 }
 
+/* The state (field 3) and start time (field 22) from the fields after comm's closing ')'. */
+static bool parse_stat_fields(const char *p, char *ret_state, unsigned long long *ret_start)
+{
+	char *end;
+	char state;
+	unsigned long long start;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return false;
+	state = *p++;
+	/* Fields 4 to 21 are numbers we only step over. */
+	for (int field = 4; field < 22; field++) {
+		(void)strtoll(p, &end, 10);
+		if (end == p)
+			return false;
+		p = end;
+	}
+	errno = 0;
+	start = strtoull(p, &end, 10);
+	if (errno || end == p)
+		return false;
+	*ret_state = state;
+	*ret_start = start;
+
+	return true;
+}
+
 int ct_proc_start_time(pid_t pid, uint64_t *ret_start, char *ret_state, struct ct_err *err)
 {
 	char path[64];
@@ -344,10 +374,7 @@ int ct_proc_start_time(pid_t pid, uint64_t *ret_start, char *ret_state, struct c
 	buf[n] = '\0';
 	/* comm may hold spaces and parentheses: the fields start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			 "%*d %llu",
-			 &state, &start) != 2)
+	if (!p || !parse_stat_fields(p + 1, &state, &start))
 		return ct_err_set(err, EINVAL, "parse '%s'", path);
 	*ret_start = start;
 	if (ret_state)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -261,6 +262,20 @@ static int open_init_pidfd(const struct ct_record *rec, int *ret_fd, struct ct_e
 	return 0;
 }
 
+/* The pid a /proc entry names, or 0 for the entries that are not processes ("self", "sys"). */
+static pid_t proc_entry_pid(const char *name)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(name, &end, 10);
+	if (errno || end == name || *end || v <= 0 || v > INT_MAX)
+		return 0;
+
+	return (pid_t)v;
+}
+
 /* Every host pid in the init's pid namespace (the init alone when it shares ours). */
 static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n,
 			  struct ct_err *err)
@@ -289,7 +304,7 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	if (!d)
 		return ct_err_set(err, errno, "open '/proc'");
 	while ((e = readdir(d))) {
-		pid_t pid = (pid_t)atoi(e->d_name);
+		pid_t pid = proc_entry_pid(e->d_name);
 		struct ct_err ignored;
 
 		if (pid <= 0 || ct_ns_inode(pid, CT_NS_PID, &ino, &ignored) < 0 || ino != want)

@@ -95,12 +95,21 @@ static char **build_env(const struct ct_spec *spec, int listen_fds)
 	return env;
 }
 
+/* sd_listen_fds(3): a count of 1..1023; anything else (unset, junk, out of range) passes none. */
 static int listen_fds_passed(void)
 {
 	const char *v = getenv("LISTEN_FDS");
-	int n = v ? atoi(v) : 0;
+	char *end;
+	long n;
 
-	return n > 0 && n < 1024 ? n : 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end)
+		return 0;
+
+	return n > 0 && n < 1024 ? (int)n : 0;
 }
 
 static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
