@@ -172,7 +172,11 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 
 	for (int t = 0; t < CT_NS_COUNT; t++)
 		fds[t] = -1;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The intermediate must not outlive a create that died before it cloned the init. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		ct_err_set(&err, errno, "prctl PR_SET_PDEATHSIG");
+		goto fail;
+	}
 	/* A flock belongs to the open file, which a child shares until it closes its copy. */
 	close(a->lock_fd);
 	/* Open everything first: after joining the mount namespace the paths may not resolve. */
