@@ -33,20 +33,11 @@
 
 extern char **environ;
 
-static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
-		     struct ct_err *err)
+static int load_spec_at(const char *path, struct ct_spec **ret, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
-	cleanup_free char *path = NULL;
-	struct ct_spec *spec;
+	struct ct_spec *spec = ct_spec_load(path, &diags, err);
 
-	if (o->config)
-		path = strdup(o->config);
-	else if (asprintf(&path, "%s/config.json", bundle) < 0)
-		path = NULL;
-	if (!path)
-		return ct_err_set(err, ENOMEM, "build config path");
-	spec = ct_spec_load(path, &diags, err);
 	if (!spec) {
 		for (size_t i = 0; i < diags.count; i++) {
 			cleanup_free char *line = NULL;
@@ -70,8 +61,31 @@ static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **
 	return 0;
 }
 
-/* The process's env plus LISTEN_FDS and LISTEN_PID=1 when the caller passed sockets. */
-static char **build_env(const struct ct_spec *spec, int listen_fds)
+static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
+		     struct ct_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	if (o->config)
+		path = strdup(o->config);
+	else if (asprintf(&path, "%s/config.json", bundle) < 0)
+		path = NULL;
+	if (!path)
+		return ct_err_set(err, ENOMEM, "build config path");
+	rc = load_spec_at(path, ret, err);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(path);
+
+	return rc;
+}
+
+/*
+ * The process's env plus LISTEN_FDS and LISTEN_PID=1 when the caller passed sockets; the
+ * LISTEN_FDS entry is written into listen_env, which must outlive the array.
+ */
+static char **build_env(const struct ct_spec *spec, int listen_fds, char *listen_env,
+			size_t listen_size)
 {
 	size_t n = spec->process ? spec->process->env.n : 0;
 	char **env = calloc(n + 3, sizeof(char *));
@@ -88,8 +102,8 @@ static char **build_env(const struct ct_spec *spec, int listen_fds)
 		env[k++] = (char *)e;
 	}
 	if (listen_fds > 0) {
-		if (asprintf(&env[k], "LISTEN_FDS=%d", listen_fds) < 0)
-			return env;
+		snprintf(listen_env, listen_size, "LISTEN_FDS=%d", listen_fds);
+		env[k] = listen_env;
 		env[k + 1] = (char *)"LISTEN_PID=1";
 	}
 	return env;
@@ -514,7 +528,8 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 			 char **ret_rootfs, struct ct_err *err)
 {
 	cleanup_free char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
-	cleanup_free char *joined = NULL;
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	char *joined = NULL;
 	char *rootfs;
 
 	if (!bundle)
@@ -528,8 +543,12 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 	if (!joined)
 		return ct_err_set(err, ENOMEM, "build rootfs path");
 	rootfs = realpath(joined, NULL);
-	if (!rootfs)
-		return ct_err_set(err, errno, "rootfs '%s'", joined);
+	if (!rootfs) {
+		ct_err_set(err, errno, "rootfs '%s'", joined);
+		free(joined);
+		return -1;
+	}
+	free(joined);
 	*ret_bundle = steal_ptr(&bundle);
 	*ret_rootfs = rootfs;
 
@@ -593,11 +612,9 @@ static int set_oom_score_adj(pid_t pid, const struct ct_process *proc, struct ct
 	return 0;
 }
 
-static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
-		 struct ct_err *err)
+static int birth_with_env(const struct opts *o, struct launch *l, const char *bundle,
+			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
-	int listen_fds = listen_fds_passed();
-	cleanup_free char **env = build_env(l->spec, listen_fds);
 	cleanup_close int fifo_fd = -1;
 	cleanup_close int psock = -1;
 	int sv[2];
@@ -613,8 +630,6 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	const struct ct_namespace *ns;
 	int rc;
 
-	if (!env)
-		return ct_err_set(err, ENOMEM, "build environment");
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
 	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 ||
 	    fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
@@ -665,6 +680,23 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	return talk_to_init(o, l, psock, err);
 }
 
+static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
+		 struct ct_err *err)
+{
+	int listen_fds = listen_fds_passed();
+	char listen_env[32];
+	char **env = build_env(l->spec, listen_fds, listen_env, sizeof(listen_env));
+	int rc;
+
+	if (!env)
+		return ct_err_set(err, ENOMEM, "build environment");
+	rc = birth_with_env(o, l, bundle, rootfs, env, listen_fds, err);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(env);
+
+	return rc;
+}
+
 int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
 {
 	cleanup_free char *bundle = NULL;
@@ -683,7 +715,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	/* Here, in our own namespaces: a sysctl must not reconfigure a namespace that is ours. */
 	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
-	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
+	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0 || !bundle || !rootfs)
 		return -1;
 	/* Without a mount namespace, the container's /dev, /proc and /sys land on the host. */
 	if (!ct_spec_find_ns(l->spec, CT_NS_MOUNT) && strcmp(rootfs, "/") == 0)
