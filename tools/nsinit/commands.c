@@ -292,11 +292,12 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 		return nsinit_cgroup_pids(rec, ret, ret_n, err);
 	/* LIMITATION: rootless (no cgroup) in the host's pid namespace, ps lists only the init. */
 	if (!rec->own_pid_ns || ct_ns_inode(rec->pid, CT_NS_PID, &want, err) < 0) {
-		pids = malloc(sizeof(pid_t));
-		if (!pids)
+		pid_t *init_only = malloc(sizeof(pid_t));
+
+		if (!init_only)
 			return ct_err_set(err, ENOMEM, "list pids");
-		pids[0] = rec->pid;
-		*ret = steal_ptr(&pids);
+		init_only[0] = rec->pid;
+		*ret = init_only;
 		*ret_n = 1;
 		return 0;
 	}
@@ -495,24 +496,14 @@ int cmd_list(const struct opts *o, struct ct_err *err)
 	return 0;
 }
 
-int cmd_ps(const struct opts *o, struct ct_err *err)
+static void print_pids(const pid_t *pids, size_t n, bool format_json)
 {
-	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
-	cleanup_free pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (peek_container(o, &c, err) < 0)
-		return ct_err_wrap(err, "ps");
-	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
-		return ct_err_set(err, 0, "ps: container not running");
-	if (container_pids(&c.rec, &pids, &n, err) < 0)
-		return ct_err_wrap(err, "ps");
-	if (o->format_json) {
+	if (format_json) {
 		putchar('[');
 		for (size_t i = 0; i < n; i++)
 			printf("%s%d", i ? "," : "", (int)pids[i]);
 		printf("]\n");
-		return 0;
+		return;
 	}
 	printf("%-8s %s\n", "PID", "CMD");
 	for (size_t i = 0; i < n; i++) {
@@ -525,5 +516,23 @@ int cmd_ps(const struct opts *o, struct ct_err *err)
 			comm[strcspn(comm, "\n")] = '\0';
 		printf("%-8d %s\n", (int)pids[i], comm);
 	}
+}
+
+int cmd_ps(const struct opts *o, struct ct_err *err)
+{
+	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (peek_container(o, &c, err) < 0)
+		return ct_err_wrap(err, "ps");
+	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
+		return ct_err_set(err, 0, "ps: container not running");
+	if (container_pids(&c.rec, &pids, &n, err) < 0)
+		return ct_err_wrap(err, "ps");
+	print_pids(pids, n, o->format_json);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(pids);
+
 	return 0;
 }
