@@ -82,8 +82,8 @@ char *ct_diag_format(const struct ct_diag *diag, const char *source)
 
 	rc = asprintf(&line, "%s%s%s: %s: %s%s%s%s", source ? source : "", source ? ": " : "",
 		      level, diag->pointer && *diag->pointer ? diag->pointer : "/",
-		      diag->msg ? diag->msg : "(message lost)", detail, diag->hint ? "; hint: " : "",
-		      diag->hint ? diag->hint : "");
+		      diag->msg ? diag->msg : "(message lost)", detail,
+		      diag->hint ? "; hint: " : "", diag->hint ? diag->hint : "");
 
 	return rc < 0 ? NULL : line;
 }
@@ -115,8 +115,9 @@ json_t *ct_diags_to_json(const struct ct_diags *d)
 
 		if (!obj)
 			break;
-		json_object_set_new(obj, "level",
-				    json_string(item->level == CT_DIAG_ERROR ? "error" : "warning"));
+		json_object_set_new(
+			obj, "level",
+			json_string(item->level == CT_DIAG_ERROR ? "error" : "warning"));
 		set_opt_string(obj, "pointer", item->pointer ? item->pointer : "");
 		set_opt_string(obj, "message", item->msg);
 		set_opt_string(obj, "expected", item->expected);

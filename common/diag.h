@@ -43,8 +43,8 @@ void ct_diags_free(struct ct_diags *d);
 
 /*
  * Formats one finding as a single line:
- *   <source>: error: /linux/namespaces/3: duplicate namespace 'pid' (expected X, found Y); hint: ...
- * Returns a malloc'd string or NULL.
+ *   <source>: error: /linux/namespaces/3: duplicate namespace 'pid' (expected X, found Y)
+ * with "; hint: ..." appended when there is one. Returns a malloc'd string or NULL.
  */
 char *ct_diag_format(const struct ct_diag *diag, const char *source);
 

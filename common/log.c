@@ -91,8 +91,8 @@ static void emit(enum ct_log_level level, const char *msg)
 
 	format_time(when, sizeof(when));
 	if (log_format == CT_LOG_JSON) {
-		json_t *obj = json_pack("{s:s, s:s, s:s}", "level", level_names[level], "msg",
-					msg, "time", when);
+		json_t *obj = json_pack("{s:s, s:s, s:s}", "level", level_names[level], "msg", msg,
+					"time", when);
 
 		if (!obj)
 			return;

@@ -24,10 +24,10 @@
  * so the other paths still resolve on the host's filesystem.
  */
 const struct ct_ns_info ct_ns_table[CT_NS_COUNT] = {
-	{CT_NS_USER, "user", CLONE_NEWUSER},   {CT_NS_PID, "pid", CLONE_NEWPID},
-	{CT_NS_NETWORK, "net", CLONE_NEWNET},  {CT_NS_IPC, "ipc", CLONE_NEWIPC},
-	{CT_NS_UTS, "uts", CLONE_NEWUTS},      {CT_NS_CGROUP, "cgroup", CLONE_NEWCGROUP},
-	{CT_NS_TIME, "time", CLONE_NEWTIME},   {CT_NS_MOUNT, "mnt", CLONE_NEWNS},
+	{CT_NS_USER, "user", CLONE_NEWUSER},  {CT_NS_PID, "pid", CLONE_NEWPID},
+	{CT_NS_NETWORK, "net", CLONE_NEWNET}, {CT_NS_IPC, "ipc", CLONE_NEWIPC},
+	{CT_NS_UTS, "uts", CLONE_NEWUTS},     {CT_NS_CGROUP, "cgroup", CLONE_NEWCGROUP},
+	{CT_NS_TIME, "time", CLONE_NEWTIME},  {CT_NS_MOUNT, "mnt", CLONE_NEWNS},
 };
 
 const struct ct_ns_info *ct_ns_info(enum ct_ns_type type)

@@ -2,6 +2,7 @@
 /* A container's record under the runtime root: ids, state.json, locking, computed status. */
 #include "common/state.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -69,24 +70,35 @@ int ct_status_from_name(const char *name)
 	return -1;
 }
 
-static int mkdir_parents(const char *path, struct ct_err *err)
+/* Creates each directory along path, cutting the writable copy at each '/' in turn. */
+static int mkdir_each(char *path, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(path);
-
-	if (!copy)
-		return ct_err_set(err, ENOMEM, "copy '%s'", path);
-	for (char *p = copy + 1; *p; p++) {
+	for (char *p = path + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-			return ct_err_set(err, errno, "mkdir '%s'", copy);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return ct_err_set(err, errno, "mkdir '%s'", path);
 		*p = '/';
 	}
-	if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-		return ct_err_set(err, errno, "mkdir '%s'", copy);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return ct_err_set(err, errno, "mkdir '%s'", path);
 
 	return 0;
+}
+
+static int mkdir_parents(const char *path, struct ct_err *err)
+{
+	char *copy = strdup(path);
+	int rc;
+
+	if (!copy)
+		return ct_err_set(err, ENOMEM, "copy '%s'", path);
+	rc = mkdir_each(copy, err);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(copy);
+
+	return rc;
 }
 
 int ct_state_create_dir(const char *root, const char *id, int *ret_dirfd, struct ct_err *err)
@@ -324,6 +336,35 @@ int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
 	return 0;
 }
 
+/* The state (field 3) and start time (field 22) from the fields after comm's closing ')'. */
+static bool parse_stat_fields(const char *p, char *ret_state, unsigned long long *ret_start)
+{
+	char *end;
+	char state;
+	unsigned long long start;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return false;
+	state = *p++;
+	/* Fields 4 to 21 are numbers we only step over. */
+	for (int field = 4; field < 22; field++) {
+		(void)strtoll(p, &end, 10);
+		if (end == p)
+			return false;
+		p = end;
+	}
+	errno = 0;
+	start = strtoull(p, &end, 10);
+	if (errno || end == p)
+		return false;
+	*ret_state = state;
+	*ret_start = start;
+
+	return true;
+}
+
 int ct_proc_start_time(pid_t pid, uint64_t *ret_start, char *ret_state, struct ct_err *err)
 {
 	char path[64];
@@ -344,10 +385,7 @@ int ct_proc_start_time(pid_t pid, uint64_t *ret_start, char *ret_state, struct c
 	buf[n] = '\0';
 	/* comm may hold spaces and parentheses: the fields start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			 "%*d %llu",
-			 &state, &start) != 2)
+	if (!p || !parse_stat_fields(p + 1, &state, &start))
 		return ct_err_set(err, EINVAL, "parse '%s'", path);
 	*ret_start = start;
 	if (ret_state)
@@ -359,8 +397,9 @@ int ct_proc_start_time(pid_t pid, uint64_t *ret_start, char *ret_state, struct c
 bool ct_state_pid_is(pid_t pid, uint64_t start_time)
 {
 	struct ct_err err;
-	uint64_t start;
-	char state;
+	/* Set although unread on failure: the analyzer cannot see ct_err_set always returns -1. */
+	uint64_t start = 0;
+	char state = '\0';
 
 	if (pid <= 0 || ct_proc_start_time(pid, &start, &state, &err) < 0)
 		return false;
@@ -427,12 +466,14 @@ int ct_state_remove(const char *root, const char *id, struct ct_err *err)
 
 int ct_state_write_pid_file(const char *path, pid_t pid, struct ct_err *err)
 {
-	cleanup_free char *copy = strdup(path);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	char *copy = strdup(path);
 	cleanup_close int dirfd = -1;
 	char buf[32];
 	const char *dir, *base;
 	char *slash;
 	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int rc = 0;
 
 	if (!copy)
 		return ct_err_set(err, ENOMEM, "copy '%s'", path);
@@ -447,11 +488,12 @@ int ct_state_write_pid_file(const char *path, pid_t pid, struct ct_err *err)
 	}
 	dirfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dirfd < 0)
-		return ct_err_set(err, errno, "open '%s'", dir);
-	if (write_atomic(dirfd, base, buf, (size_t)len, err) < 0)
-		return ct_err_wrap(err, "write pid file '%s'", path);
+		rc = ct_err_set(err, errno, "open '%s'", dir);
+	else if (write_atomic(dirfd, base, buf, (size_t)len, err) < 0)
+		rc = ct_err_wrap(err, "write pid file '%s'", path);
+	free(copy);
 
-	return 0;
+	return rc;
 }
 
 void ct_state_now(char *buf, size_t size)

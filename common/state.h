@@ -39,10 +39,10 @@ struct ct_record {
 	pid_t pid;	       /* 0 before the init exists */
 	uint64_t start_time;   /* /proc/PID/stat field 22 of the init */
 	char *bundle;
-	char *rootfs;	/* absolute host path of root.path */
-	char *created;	/* RFC 3339, UTC */
+	char *rootfs;  /* absolute host path of root.path */
+	char *created; /* RFC 3339, UTC */
 	bool rootless;
-	bool own_mount_ns; /* false: ct_rootfs_cleanup must undo mounts on the host */
+	bool own_mount_ns;     /* false: ct_rootfs_cleanup must undo mounts on the host */
 	int rootfs_base_mount; /* without own_mount_ns: the host's mount at rootfs before, or 0 */
 	bool own_pid_ns;
 	uid_t owner;

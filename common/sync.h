@@ -7,14 +7,14 @@
 #include "common/err.h"
 
 enum ct_sync_type {
-	CT_SYNC_GO = 1,	   /* parent: maps written, carry on */
-	CT_SYNC_PID,	   /* intermediate: the init's pid (in pid) */
-	CT_SYNC_HOOKS,	   /* child: namespaces and mounts exist, run createRuntime */
+	CT_SYNC_GO = 1,	    /* parent: maps written, carry on */
+	CT_SYNC_PID,	    /* intermediate: the init's pid (in pid) */
+	CT_SYNC_HOOKS,	    /* child: namespaces and mounts exist, run createRuntime */
 	CT_SYNC_HOOKS_DONE, /* parent: hooks ran */
-	CT_SYNC_PTY,	   /* child: the pty master rides along */
-	CT_SYNC_SECCOMP,   /* child: the seccomp notify fd rides along */
-	CT_SYNC_READY,	   /* child: set up, now blocking on exec.fifo */
-	CT_SYNC_ERROR,	   /* either side: err holds why */
+	CT_SYNC_PTY,	    /* child: the pty master rides along */
+	CT_SYNC_SECCOMP,    /* child: the seccomp notify fd rides along */
+	CT_SYNC_READY,	    /* child: set up, now blocking on exec.fifo */
+	CT_SYNC_ERROR,	    /* either side: err holds why */
 };
 
 /* Sent whole: the error is fixed-size so a failing child never allocates. */

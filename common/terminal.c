@@ -74,10 +74,11 @@ int ct_terminal_send_to_socket(const char *path, int fd, struct ct_err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	cleanup_close int sock = -1;
+	size_t len = strlen(path);
 
-	if (strlen(path) >= sizeof(addr.sun_path))
+	if (len >= sizeof(addr.sun_path))
 		return ct_err_set(err, ENAMETOOLONG, "console socket '%s'", path);
-	strcpy(addr.sun_path, path);
+	memcpy(addr.sun_path, path, len + 1);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return ct_err_set(err, errno, "socket");

@@ -2,7 +2,7 @@
 # Runs every tests/bench/bench_*.sh in turn. Each one times our tool next to
 # its peers (runc, crun, util-linux) on the same input and prints ratios.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
 rc=0

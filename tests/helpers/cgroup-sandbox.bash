@@ -10,8 +10,8 @@ cgroup_sandbox_dirs=()
 
 cgroup_own_path() {
 	# $1: a v1 controller list as /proc/self/cgroup spells it, or "" for the unified one
-	local id ctrls path
-	while IFS=: read -r id ctrls path; do
+	local ctrls path
+	while IFS=: read -r _ ctrls path; do
 		if [[ $ctrls == "$1" ]]; then
 			printf '%s\n' "$path"
 			return 0
@@ -56,7 +56,7 @@ cgroup_sandbox_enter() {
 }
 
 cgroup_sandbox_leave() {
-	local dir sub pid
+	local dir pid
 	for dir in "${cgroup_sandbox_dirs[@]}"; do
 		echo $$ >"$dir/../cgroup.procs" 2>/dev/null
 		# anything a test left running in here is ours to end

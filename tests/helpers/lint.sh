@@ -2,11 +2,12 @@
 # House-style checks: formatting, clang-tidy, cppcheck, shellcheck, and no
 # TODO/FIXME/XXX committed (LIMITATION: is the one way to mark a shortcoming).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 rc=0
 mapfile -t csrc < <(git ls-files '*.c' '*.h')
 mapfile -t shsrc < <(git ls-files 'tests/*.sh' 'tests/*.bash' '.ci/run')
-flags=(-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags jansson libcap libseccomp))
+read -ra pkgflags < <(pkg-config --cflags jansson libcap libseccomp)
+flags=(-std=gnu11 -D_GNU_SOURCE -I. "${pkgflags[@]}")
 
 clang-format-14 --dry-run --Werror "${csrc[@]}" || rc=1
 for f in "${csrc[@]}"; do

@@ -20,7 +20,7 @@ static int tap_failed;
 		printf(__VA_ARGS__);                                                               \
 		printf("\n");                                                                      \
 		if (!(cond))                                                                       \
-			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
+			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
 	} while (0)
 
 #define TAP_STR_EQ(a, b, ...) TAP_OK((a) && (b) && strcmp((a), (b)) == 0, __VA_ARGS__)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -49,7 +50,8 @@ static int open_container(const struct opts *o, struct opened *c, struct ct_err 
 	c->dirfd = c->lockfd = -1;
 	memset(&c->rec, 0, sizeof(c->rec));
 	if (ct_state_open_dir(o->root, o->id, &c->dirfd, err) < 0 ||
-	    ct_state_lock(c->dirfd, &c->lockfd, err) < 0 || ct_state_load(c->dirfd, &c->rec, err) < 0)
+	    ct_state_lock(c->dirfd, &c->lockfd, err) < 0 ||
+	    ct_state_load(c->dirfd, &c->rec, err) < 0)
 		return -1;
 	return 0;
 }
@@ -115,7 +117,8 @@ static void run_hooks_logged(const struct opts *o, const struct ct_spec *spec,
 		return;
 	}
 	if (ct_hooks_run(list, ct_hook_stage_name(stage), state, nsinit_hook_output, &err) < 0)
-		ct_log(CT_LOG_WARN, "%s: %s, continuing", o->id, ct_err_str(&err, text, sizeof(text)));
+		ct_log(CT_LOG_WARN, "%s: %s, continuing", o->id,
+		       ct_err_str(&err, text, sizeof(text)));
 }
 
 int cmd_create(const struct opts *o, struct ct_err *err)
@@ -163,8 +166,7 @@ static int open_fifo_and_wait(int dirfd, const struct ct_record *rec, struct ct_
 	}
 }
 
-int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec,
-			struct ct_err *err)
+int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err)
 {
 	enum ct_status status = ct_state_status(dirfd, rec);
 	struct ct_spec *spec;
@@ -238,7 +240,8 @@ static json_t *state_output(const struct ct_record *rec, enum ct_status status)
 		return NULL;
 	json_object_set_new(doc, "rootfs", json_string(rec->rootfs ? rec->rootfs : ""));
 	json_object_set_new(doc, "created", json_string(rec->created ? rec->created : ""));
-	json_object_set_new(doc, "owner", json_string(owner_name(rec->owner, owner, sizeof(owner))));
+	json_object_set_new(doc, "owner",
+			    json_string(owner_name(rec->owner, owner, sizeof(owner))));
 	return doc;
 }
 
@@ -268,6 +271,20 @@ static int open_init_pidfd(const struct ct_record *rec, int *ret_fd, struct ct_e
 	return 0;
 }
 
+/* The pid a /proc entry names, or 0 for the entries that are not processes ("self", "sys"). */
+static pid_t proc_entry_pid(const char *name)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(name, &end, 10);
+	if (errno || end == name || *end || v <= 0 || v > INT_MAX)
+		return 0;
+
+	return (pid_t)v;
+}
+
 /* Every host pid in the init's pid namespace (the init alone when it shares ours). */
 static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n,
 			  struct ct_err *err)
@@ -282,13 +299,14 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	/* The cgroup knows every process, whatever pid namespace it runs in. */
 	if (rec->cgroup)
 		return nsinit_cgroup_pids(rec, ret, ret_n, err);
-	/* LIMITATION: without cgroups (rootless), a container sharing the host's pid namespace lists only its init. */
+	/* LIMITATION: rootless (no cgroup) in the host's pid namespace, ps lists only the init. */
 	if (!rec->own_pid_ns || ct_ns_inode(rec->pid, CT_NS_PID, &want, err) < 0) {
-		pids = malloc(sizeof(pid_t));
-		if (!pids)
+		pid_t *init_only = malloc(sizeof(pid_t));
+
+		if (!init_only)
 			return ct_err_set(err, ENOMEM, "list pids");
-		pids[0] = rec->pid;
-		*ret = steal_ptr(&pids);
+		init_only[0] = rec->pid;
+		*ret = init_only;
 		*ret_n = 1;
 		return 0;
 	}
@@ -296,7 +314,7 @@ static int container_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_
 	if (!d)
 		return ct_err_set(err, errno, "open '/proc'");
 	while ((e = readdir(d))) {
-		pid_t pid = (pid_t)atoi(e->d_name);
+		pid_t pid = proc_entry_pid(e->d_name);
 		struct ct_err ignored;
 
 		if (pid <= 0 || ct_ns_inode(pid, CT_NS_PID, &ino, &ignored) < 0 || ino != want)
@@ -386,7 +404,7 @@ int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struc
 	struct ct_err e2 = {0};
 	struct ct_spec *spec = load_config_copy(dirfd, &e2);
 
-	/* As runc: what is left in the cgroup dies and the cgroup goes before poststop hooks run. */
+	/* As runc: what is left in the cgroup dies, then the cgroup goes, before poststop hooks. */
 	if (nsinit_cgroup_destroy(rec, err) < 0) {
 		ct_spec_free(spec);
 		return -1;
@@ -416,7 +434,8 @@ int cmd_delete(const struct opts *o, struct ct_err *err)
 	status = ct_state_status(c.dirfd, &c.rec);
 	if (status != CT_STATUS_STOPPED) {
 		if (!o->force)
-			return ct_err_set(err, 0, "delete: cannot delete container that is not stopped: %s",
+			return ct_err_set(err, 0,
+					  "delete: cannot delete container that is not stopped: %s",
 					  ct_status_name(status));
 		/* A task frozen by the v1 freezer does not die of SIGKILL until thawed. */
 		if (status == CT_STATUS_PAUSED && nsinit_cgroup_thaw(&c.rec, err) < 0)
@@ -495,24 +514,14 @@ int cmd_list(const struct opts *o, struct ct_err *err)
 	return 0;
 }
 
-int cmd_ps(const struct opts *o, struct ct_err *err)
+static void print_pids(const pid_t *pids, size_t n, bool format_json)
 {
-	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
-	cleanup_free pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (peek_container(o, &c, err) < 0)
-		return ct_err_wrap(err, "ps");
-	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
-		return ct_err_set(err, 0, "ps: container not running");
-	if (container_pids(&c.rec, &pids, &n, err) < 0)
-		return ct_err_wrap(err, "ps");
-	if (o->format_json) {
+	if (format_json) {
 		putchar('[');
 		for (size_t i = 0; i < n; i++)
 			printf("%s%d", i ? "," : "", (int)pids[i]);
 		printf("]\n");
-		return 0;
+		return;
 	}
 	printf("%-8s %s\n", "PID", "CMD");
 	for (size_t i = 0; i < n; i++) {
@@ -525,5 +534,23 @@ int cmd_ps(const struct opts *o, struct ct_err *err)
 			comm[strcspn(comm, "\n")] = '\0';
 		printf("%-8d %s\n", (int)pids[i], comm);
 	}
+}
+
+int cmd_ps(const struct opts *o, struct ct_err *err)
+{
+	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (peek_container(o, &c, err) < 0)
+		return ct_err_wrap(err, "ps");
+	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
+		return ct_err_set(err, 0, "ps: container not running");
+	if (container_pids(&c.rec, &pids, &n, err) < 0)
+		return ct_err_wrap(err, "ps");
+	print_pids(pids, n, o->format_json);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(pids);
+
 	return 0;
 }

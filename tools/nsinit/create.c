@@ -34,20 +34,11 @@
 
 extern char **environ;
 
-static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
-		     struct ct_err *err)
+static int load_spec_at(const char *path, struct ct_spec **ret, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
-	cleanup_free char *path = NULL;
-	struct ct_spec *spec;
+	struct ct_spec *spec = ct_spec_load(path, &diags, err);
 
-	if (o->config)
-		path = strdup(o->config);
-	else if (asprintf(&path, "%s/config.json", bundle) < 0)
-		path = NULL;
-	if (!path)
-		return ct_err_set(err, ENOMEM, "build config path");
-	spec = ct_spec_load(path, &diags, err);
 	if (!spec) {
 		for (size_t i = 0; i < diags.count; i++) {
 			cleanup_free char *line = NULL;
@@ -71,8 +62,31 @@ static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **
 	return 0;
 }
 
-/* The process's env plus LISTEN_FDS and LISTEN_PID=1 when the caller passed sockets. */
-static char **build_env(const struct ct_spec *spec, int listen_fds)
+static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
+		     struct ct_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	if (o->config)
+		path = strdup(o->config);
+	else if (asprintf(&path, "%s/config.json", bundle) < 0)
+		path = NULL;
+	if (!path)
+		return ct_err_set(err, ENOMEM, "build config path");
+	rc = load_spec_at(path, ret, err);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(path);
+
+	return rc;
+}
+
+/*
+ * The process's env plus LISTEN_FDS and LISTEN_PID=1 when the caller passed sockets; the
+ * LISTEN_FDS entry is written into listen_env, which must outlive the array.
+ */
+static char **build_env(const struct ct_spec *spec, int listen_fds, char *listen_env,
+			size_t listen_size)
 {
 	size_t n = spec->process ? spec->process->env.n : 0;
 	char **env = calloc(n + 3, sizeof(char *));
@@ -89,19 +103,28 @@ static char **build_env(const struct ct_spec *spec, int listen_fds)
 		env[k++] = (char *)e;
 	}
 	if (listen_fds > 0) {
-		if (asprintf(&env[k], "LISTEN_FDS=%d", listen_fds) < 0)
-			return env;
+		snprintf(listen_env, listen_size, "LISTEN_FDS=%d", listen_fds);
+		env[k] = listen_env;
 		env[k + 1] = (char *)"LISTEN_PID=1";
 	}
 	return env;
 }
 
+/* sd_listen_fds(3): a count of 1..1023; anything else (unset, junk, out of range) passes none. */
 static int listen_fds_passed(void)
 {
 	const char *v = getenv("LISTEN_FDS");
-	int n = v ? atoi(v) : 0;
+	char *end;
+	long n;
 
-	return n > 0 && n < 1024 ? n : 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end)
+		return 0;
+
+	return n > 0 && n < 1024 ? (int)n : 0;
 }
 
 static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
@@ -164,7 +187,11 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 
 	for (int t = 0; t < CT_NS_COUNT; t++)
 		fds[t] = -1;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The intermediate must not outlive a create that died before it cloned the init. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		ct_err_set(&err, errno, "prctl PR_SET_PDEATHSIG");
+		goto fail;
+	}
 	/* A flock belongs to the open file, which a child shares until it closes its copy. */
 	close(a->lock_fd);
 	/* Open everything first: after joining the mount namespace the paths may not resolve. */
@@ -542,7 +569,8 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 			 char **ret_rootfs, struct ct_err *err)
 {
 	cleanup_free char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
-	cleanup_free char *joined = NULL;
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	char *joined = NULL;
 	char *rootfs;
 
 	if (!bundle)
@@ -556,8 +584,12 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 	if (!joined)
 		return ct_err_set(err, ENOMEM, "build rootfs path");
 	rootfs = realpath(joined, NULL);
-	if (!rootfs)
-		return ct_err_set(err, errno, "rootfs '%s'", joined);
+	if (!rootfs) {
+		ct_err_set(err, errno, "rootfs '%s'", joined);
+		free(joined);
+		return -1;
+	}
+	free(joined);
 	*ret_bundle = steal_ptr(&bundle);
 	*ret_rootfs = rootfs;
 
@@ -621,11 +653,9 @@ static int set_oom_score_adj(pid_t pid, const struct ct_process *proc, struct ct
 	return 0;
 }
 
-static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
-		 struct ct_err *err)
+static int birth_with_env(const struct opts *o, struct launch *l, const char *bundle,
+			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
-	int listen_fds = listen_fds_passed();
-	cleanup_free char **env = build_env(l->spec, listen_fds);
 	cleanup_close int fifo_fd = -1;
 	cleanup_close int psock = -1;
 	int sv[2];
@@ -641,8 +671,6 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	const struct ct_namespace *ns;
 	int rc;
 
-	if (!env)
-		return ct_err_set(err, ENOMEM, "build environment");
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
 	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 ||
 	    fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
@@ -693,6 +721,23 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 	return talk_to_init(o, l, psock, err);
 }
 
+static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
+		 struct ct_err *err)
+{
+	int listen_fds = listen_fds_passed();
+	char listen_env[32];
+	char **env = build_env(l->spec, listen_fds, listen_env, sizeof(listen_env));
+	int rc;
+
+	if (!env)
+		return ct_err_set(err, ENOMEM, "build environment");
+	rc = birth_with_env(o, l, bundle, rootfs, env, listen_fds, err);
+	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
+	free(env);
+
+	return rc;
+}
+
 int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
 {
 	cleanup_free char *bundle = NULL;
@@ -711,7 +756,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	/* Here, in our own namespaces: a sysctl must not reconfigure a namespace that is ours. */
 	if (ct_procattr_check_sysctl(l->spec, err) < 0)
 		return -1;
-	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0)
+	if (resolve_paths(o, l->spec, &bundle, &rootfs, err) < 0 || !bundle || !rootfs)
 		return -1;
 	/* Without a mount namespace, the container's /dev, /proc and /sys land on the host. */
 	if (!ct_spec_find_ns(l->spec, CT_NS_MOUNT) && strcmp(rootfs, "/") == 0)

@@ -59,7 +59,8 @@ static json_t *features_json(void)
 	const char *name;
 
 	for (int s = 0; s < CT_HOOK_STAGE_COUNT; s++)
-		json_array_append_new(hooks, json_string(ct_hook_stage_name((enum ct_hook_stage)s)));
+		json_array_append_new(hooks,
+				      json_string(ct_hook_stage_name((enum ct_hook_stage)s)));
 	for (size_t i = 0; (name = ct_mount_option_name(i)); i++)
 		json_array_append_new(mopts, json_string(name));
 
@@ -69,14 +70,14 @@ static json_t *features_json(void)
 	json_object_set_new(doc, "mountOptions", mopts);
 	json_object_set_new(lx, "namespaces", namespaces_json());
 	json_object_set_new(lx, "capabilities", string_array(ct_caps_names()));
-	/* The cgroupfs driver (common/cgroup.h) handles v1, v2 and hybrid hosts; no systemd driver. */
+	/* The cgroupfs driver (common/cgroup.h) does v1, v2 and hybrid hosts; no systemd driver. */
 	json_object_set_new(lx, "cgroup",
 			    json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0,
 				      "systemdUser", 0, "rdma", 1));
 	json_object_set_new(lx, "seccomp", seccomp_json());
-	json_object_set_new(lx, "apparmor",
-			    json_pack("{s:b}", "enabled",
-				      access("/sys/kernel/security/apparmor", F_OK) == 0));
+	json_object_set_new(
+		lx, "apparmor",
+		json_pack("{s:b}", "enabled", access("/sys/kernel/security/apparmor", F_OK) == 0));
 	json_object_set_new(lx, "selinux",
 			    json_pack("{s:b}", "enabled", access("/sys/fs/selinux", F_OK) == 0));
 	json_object_set_new(doc, "linux", lx);

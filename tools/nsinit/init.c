@@ -415,12 +415,17 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	struct ct_err err = {0};
 	struct ct_err ignored;
 
-	/* Nothing in the container may open our binary through /proc/1/exe before execve
-	 * (CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* A flock belongs to the open file, which we share with the parent until we close our copy.
-	 */
+	/* Nothing in the container may open our binary through /proc/1/exe (CVE-2019-5736). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		ct_err_set(&err, errno, "prctl PR_SET_DUMPABLE");
+		goto fail;
+	}
+	/* Until READY, a create that dies must not leave its half-made init behind. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		ct_err_set(&err, errno, "prctl PR_SET_PDEATHSIG");
+		goto fail;
+	}
+	/* A flock belongs to the open file, shared with the parent until we close our copy. */
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
 	close_inherited(a);
@@ -433,7 +438,10 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		goto fail;
 
 	/* create exits after READY: its death must not take us with it. */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) {
+		ct_err_set(&err, errno, "prctl PR_SET_PDEATHSIG");
+		goto fail;
+	}
 	if (ct_sync_send(a->sock, CT_SYNC_READY, 0, NULL, -1, &err) < 0)
 		_exit(1);
 	close(a->sock);

@@ -59,13 +59,18 @@ static const struct option global_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* One option a line: clang-format would indent this macro's brace list as a block. */
+/* clang-format off */
 #define CREATE_OPTIONS                                                                             \
-	{"bundle", required_argument, NULL, 'b'}, {"pid-file", required_argument, NULL, OPT_PID_FILE}, \
-		{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                   \
-		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                     \
-		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
-		{"config", required_argument, NULL, OPT_CONFIG}, {"help", no_argument, NULL, 'h'}
+	{"bundle", required_argument, NULL, 'b'},                                                  \
+	{"pid-file", required_argument, NULL, OPT_PID_FILE},                                       \
+	{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                           \
+	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                             \
+	{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                                 \
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                               \
+	{"config", required_argument, NULL, OPT_CONFIG},                                           \
+	{"help", no_argument, NULL, 'h'}
+/* clang-format on */
 
 static const struct option create_options[] = {CREATE_OPTIONS, {NULL, 0, NULL, 0}};
 static const struct option run_options[] = {
@@ -339,12 +344,10 @@ static int dispatch(const struct opts *o, int *ret_status, struct ct_err *err)
 		const char *name;
 		int (*fn)(const struct opts *, struct ct_err *);
 	} table[] = {
-		{"create", cmd_create},		{"start", cmd_start},
-		{"state", cmd_state},		{"kill", cmd_kill},
-		{"delete", cmd_delete},		{"list", cmd_list},
-		{"ps", cmd_ps},			{"features", cmd_features},
-		{"spec", cmd_spec},		{"pause", cmd_pause},
-		{"resume", cmd_resume},		{"update", cmd_update},
+		{"create", cmd_create}, {"start", cmd_start},	    {"state", cmd_state},
+		{"kill", cmd_kill},	{"delete", cmd_delete},	    {"list", cmd_list},
+		{"ps", cmd_ps},		{"features", cmd_features}, {"spec", cmd_spec},
+		{"pause", cmd_pause},	{"resume", cmd_resume},	    {"update", cmd_update},
 		{"events", cmd_events},
 	};
 
@@ -398,7 +401,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (o.systemd_cgroup) {
-		/* LIMITATION: only cgroupfs paths; --systemd-cgroup fails with "systemd cgroup driver not supported". */
+		/* LIMITATION: cgroupfs only; fails with "systemd cgroup driver not supported". */
 		ct_err_set(&err, ENOTSUP, "%s: systemd cgroup driver not supported", o.command);
 		report(&o, &err, true);
 		return 1;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* nsinit run: create and start, then in the foreground forward signals, relay the tty, reap, delete. */
+/* nsinit run: create and start, then in the foreground relay signals and the tty, reap, delete. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -103,16 +103,19 @@ static void relay_loop(struct relay *r)
 		struct pollfd p[3] = {
 			{.fd = r->sfd, .events = POLLIN},
 			{.fd = r->master, .events = POLLIN},
-			{.fd = r->master >= 0 && r->stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
+			{.fd = r->master >= 0 && r->stdin_open ? STDIN_FILENO : -1,
+			 .events = POLLIN},
 		};
 
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN)
 			handle_signal(r);
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !copy_once(r->master, STDOUT_FILENO))
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !copy_once(r->master, STDOUT_FILENO))
 			r->master = -1 - r->master; /* keep the fd for the drain, stop polling it */
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) && !copy_once(STDIN_FILENO, p[1].fd))
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !copy_once(STDIN_FILENO, p[1].fd))
 			r->stdin_open = false;
 	}
 	if (r->master < -1)

@@ -115,8 +115,12 @@ static int add_arg(struct opts *o, const char *arg, struct ct_err *err)
 /* Flags that steer the run rather than edit a field. */
 static int set_mode(struct opts *o, const struct gen_flag *f, const char *arg, struct ct_err *err)
 {
-	/* An empty --bundle would make the output path "/config.json": refuse it up front. */
-	if (f->parse == P_STRING && !*arg)
+	/*
+	 * An empty --bundle would make the output path "/config.json": refuse it up front. A
+	 * P_STRING flag has a metavar, so getopt always gives it a value; the NULL test is for
+	 * the analyzer, which cannot see that through the flag table.
+	 */
+	if (f->parse == P_STRING && (!arg || !*arg))
 		return ct_err_set(err, 0, "--%s '': expected a non-empty %s", f->name, f->metavar);
 
 	if (strcmp(f->name, "template") == 0)
