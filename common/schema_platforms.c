@@ -251,6 +251,7 @@ static const struct vs_prop state_props[] = {
 	{"rootless", &vs_bool, false},
 	{"own_mount_ns", &vs_bool, false},
 	{"own_pid_ns", &vs_bool, false},
+	{"rootfs_base_mount", &vs_int, false},
 	{"namespace_paths", &vs_map_string, false},
 	{"cgroup", &vs_object, false},
 	END,
