@@ -191,6 +191,7 @@ int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, 
 	}
 	if (unlinkat(dirfd, "exec.fifo", 0) < 0)
 		ct_log(CT_LOG_WARN, "%s: remove exec.fifo: %s, ignoring", o->id, strerror(errno));
+	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
 	rec->status = CT_STATUS_RUNNING;
 	if (ct_state_save(dirfd, rec, err) < 0) {
 		ct_spec_free(spec);

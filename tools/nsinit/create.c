@@ -696,6 +696,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, const char *bu
 
 	if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
 		return -1;
+	ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
 	rc = spawn_init(&a, psock, &l->rec.pid, err);
 	close(sv[1]);
@@ -703,6 +704,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, const char *bu
 		close(a.cgroup_fd);
 	if (rc < 0)
 		return ct_err_wrap(err, "start container init");
+	ct_log(CT_LOG_DEBUG, "%s: init %d cloned", o->id, (int)l->rec.pid);
 	/* The init waits for GO: it is in its cgroup before it runs anything of the container's. */
 	if (nsinit_cgroup_enter(&l->rec, l->rec.pid, err) < 0)
 		return -1;
@@ -770,8 +772,10 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	    save_config_copy(l->dirfd, l->spec, err) < 0)
 		goto fail;
 
+	ct_log(CT_LOG_DEBUG, "%s: config of '%s' loaded", o->id, bundle);
 	if (birth(o, l, bundle, rootfs, err) < 0)
 		goto fail;
+	ct_log(CT_LOG_DEBUG, "%s: init ready, waiting on exec.fifo", o->id);
 
 	l->rec.status = CT_STATUS_CREATED;
 	if (ct_state_save(l->dirfd, &l->rec, err) < 0)

@@ -197,7 +197,9 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 	if (raw)
 		ct_terminal_restore(STDIN_FILENO, &saved);
 	*ret_status = exit_code(r.status);
+	ct_log(CT_LOG_DEBUG, "%s: exited, status %d", o->id, *ret_status);
 	finish(o, &l);
+	ct_log(CT_LOG_DEBUG, "%s: deleted", o->id);
 	nsinit_launch_release(&l);
 	close(r.sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
