@@ -281,6 +281,20 @@ teardown() {
 	assert_output "[]"
 }
 
+@test "nsinit: --debug logs each step of a run, one line each, in order" {
+	ct_bundle -- true
+	run -0 --separate-stderr nsinit --debug run --bundle "$BUNDLE" "$C1"
+	local steps
+	steps=$(sed -nE "s/^[0-9T:.-]+Z nsinit: debug: $C1: //p" <<<"$stderr" | sed -E 's/init [0-9]+ cloned/init cloned/; s/ of .*loaded/ loaded/')
+	assert_equal "$steps" "config loaded
+cgroup made
+init cloned
+init ready, waiting on exec.fifo
+started
+exited, status 0
+deleted"
+}
+
 @test "nsinit: list warns about an unreadable state.json and lists the rest" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"
