@@ -32,7 +32,8 @@ static int parse_number(const char *text, int *ret)
 	char *end;
 	long v;
 
-	if (!*text)
+	/* Digits only: strtol alone would take " 9" and "+9". */
+	if (!*text || strspn(text, "0123456789") != strlen(text))
 		return -1;
 	errno = 0;
 	v = strtol(text, &end, 10);
@@ -69,7 +70,8 @@ int ct_signal_parse(const char *text, int *ret_sig, struct ct_err *err)
 	if (!text || !*text)
 		return ct_err_set(err, 0, "unknown signal ''");
 	if (parse_number(text, &sig) == 0) {
-		if (sig < 1 || sig > SIGRTMAX)
+		/* 0, as kill(2) takes it: no signal, only the check that the init is there. */
+		if (sig > SIGRTMAX)
 			return ct_err_set(err, 0, "unknown signal '%s'", text);
 		*ret_sig = sig;
 		return 0;

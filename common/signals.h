@@ -5,7 +5,7 @@
 struct ct_err;
 
 /*
- * Parses a signal as runc does: a number (1..SIGRTMAX), or a name with or
+ * Parses a signal as runc does: a number (0..SIGRTMAX, 0 only probes), or a name with or
  * without "SIG", in any case; also RTMIN+N and RTMAX-N. errnum 0 (a
  * refusal, no syscall failed) with "unknown signal" on refusal.
  */

@@ -235,6 +235,19 @@ teardown() {
 	assert_output "nsinit: $C1: kill: container not running"
 }
 
+@test "nsinit: kill with signal 0 only tells whether the container runs, as kill(2) does" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	run -0 nsinit kill "$C1" 0
+	[[ $(ct_status "$C1") == running ]]
+	nsinit kill "$C1" KILL
+	ct_wait_status "$C1" stopped
+	run -1 nsinit kill "$C1" 0
+	assert_output "nsinit: $C1: kill: container not running"
+	run -1 nsinit kill "$C1" " 9"
+	assert_output "nsinit: $C1: kill: unknown signal ' 9'"
+}
+
 @test "nsinit: a config without process is created but not started" {
 	ct_bundle
 	ct_edit 'del(.process)'

@@ -45,7 +45,9 @@ static void test_refusals(void)
 	int rc;
 
 	TAP_OK(parse("") == -1, "empty is refused");
-	TAP_OK(parse("0") == -1, "0 is refused");
+	TAP_OK(parse("0") == 0, "0 is taken (it only probes, as with kill(2))");
+	TAP_OK(parse(" 9") == -1 && parse("+9") == -1 && parse("9 ") == -1,
+	       "a number with a sign or spaces is refused");
 	TAP_OK(parse("65") == -1, "a number past SIGRTMAX is refused");
 	TAP_OK(parse("-9") == -1, "a negative number is refused");
 	TAP_OK(parse("9x") == -1, "trailing garbage is refused");
