@@ -274,6 +274,17 @@ teardown() {
 	assert_output "$C1"$'\n'"$C2"
 }
 
+@test "nsinit: list shows an id that starts with a dot, and not the root's own entries" {
+	ct_bundle -- sleep 100
+	ct_create ".$C1"
+	mkdir -p "$BATS_TEST_TMPDIR/state/.@seccomp-cache"
+	run -0 --separate-stderr nsinit list -q
+	assert_output ".$C1"
+	assert_equal "$stderr" ""
+	run -0 nsinit list --format json
+	[[ $(jq -r '.[0].id' <<<"$output") == ".$C1" ]]
+}
+
 @test "nsinit: list of an empty root prints only the header" {
 	run -0 nsinit list
 	assert_output --regexp '^ID +PID +STATUS'
