@@ -235,6 +235,17 @@ teardown() {
 	assert_output "nsinit: $C1: kill: container not running"
 }
 
+@test "nsinit: kill with signal 0 succeeds while the init lives and fails once stopped" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	run -0 nsinit kill "$C1" 0
+	[[ $(ct_status "$C1") == running ]]
+	run -0 nsinit kill "$C1" KILL
+	ct_wait_status "$C1" stopped
+	run -1 nsinit kill "$C1" 0
+	assert_output "nsinit: $C1: kill: container not running"
+}
+
 @test "nsinit: a config without process is created but not started" {
 	ct_bundle
 	ct_edit 'del(.process)'

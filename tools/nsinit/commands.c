@@ -364,7 +364,10 @@ int cmd_kill(const struct opts *o, struct ct_err *err)
 	cleanup_close int pidfd = -1;
 	int sig = SIGTERM;
 
-	if (o->signal && ct_signal_parse(o->signal, &sig, err) < 0)
+	/* Signal 0 only asks whether the init is alive; runc allows it and scripts poll so. */
+	if (o->signal && strcmp(o->signal, "0") == 0)
+		sig = 0;
+	else if (o->signal && ct_signal_parse(o->signal, &sig, err) < 0)
 		return ct_err_wrap(err, "kill");
 	if (open_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "kill");
