@@ -315,6 +315,23 @@ teardown() {
 	rm -r "$BATS_TEST_TMPDIR/state/broken"
 }
 
+@test "nsinit: ps lists processes in a child cgroup whose name starts with a dot" {
+	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
+	ct_run_detached "$C1"
+	sleep 0.3
+	# A container allowed to manage its cgroup may make ".inner" and move a process there.
+	dir=$(jq -r '.cgroup.dirs[] | select(.controllers | test("pids")) | .path' \
+		"$BATS_TEST_TMPDIR/state/$C1/state.json")
+	mkdir "$dir/.inner"
+	read -r moved < <(nsinit ps --format json "$C1" | jq '.[-1]')
+	echo "$moved" >"$dir/.inner/cgroup.procs"
+	run -0 nsinit ps --format json "$C1"
+	[[ $(jq length <<<"$output") -eq 3 ]]
+	jq -e --argjson p "$moved" 'index($p) != null' <<<"$output"
+	run -0 nsinit delete --force "$C1"
+	[[ ! -e $dir ]]
+}
+
 @test "nsinit: ps --format json lists the host pids of the container's processes" {
 	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
 	ct_run_detached "$C1"
