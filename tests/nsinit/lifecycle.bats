@@ -296,6 +296,19 @@ teardown() {
 	[[ $(jq -r '.[0].id' <<<"$output") == ".$C1" ]]
 }
 
+@test "nsinit: list and ps take -f for --format, as runc spells it" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	init=$(nsinit state "$C1" | jq .pid)
+	run -0 nsinit list -f json
+	[[ $(jq -r '.[0].id' <<<"$output") == "$C1" ]]
+	run -0 nsinit ps -f json "$C1"
+	assert_output "[$init]"
+	run -2 nsinit ps -f xml "$C1"
+	assert_output "nsinit: invalid --format 'xml': want table or json"
+	run -0 nsinit delete -f "$C1"
+}
+
 @test "nsinit: list of an empty root prints only the header" {
 	run -0 nsinit list
 	assert_output --regexp '^ID +PID +STATUS'
