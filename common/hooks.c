@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -202,6 +203,7 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	cleanup_close int pidfd = -1;
 	int pipefd[2];
 	int status = 0, timed_out;
+	struct stat st;
 	pid_t pid;
 
 	if (in_fd < 0)
@@ -241,6 +243,9 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 				  WTERMSIG(status));
 	if (WEXITSTATUS(status) == 127 && access(hook->path, X_OK) < 0)
 		return ct_err_set(err, errno, "run hook '%s'", hook->path);
+	/* A directory passes the X_OK test, but execve refused it: say so, not "status 127". */
+	if (WEXITSTATUS(status) == 127 && stat(hook->path, &st) == 0 && S_ISDIR(st.st_mode))
+		return ct_err_set(err, EISDIR, "run hook '%s'", hook->path);
 	if (WEXITSTATUS(status) != 0)
 		return ct_err_set(err, 0, "hook '%s' exited with status %d", hook->path,
 				  WEXITSTATUS(status));

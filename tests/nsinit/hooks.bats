@@ -143,6 +143,14 @@ add_hook() {
 	[[ $stderr != *last-line* ]]
 }
 
+@test "nsinit: a hook path that is a directory fails create naming it, and leaves nothing" {
+	ct_bundle -- true
+	ct_edit '.hooks.createRuntime = [{path: "/etc"}]'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: createRuntime hook 0: run hook '/etc': Is a directory"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: a hook that does not exist fails create with the path" {
 	ct_bundle -- true
 	ct_edit '.hooks.prestart = [{path: "/nonexistent/hook"}]'
