@@ -25,6 +25,15 @@ teardown() {
 	[[ -p $BATS_TEST_TMPDIR/state/$C1/exec.fifo ]]
 }
 
+@test "nsinit: a pid file that cannot be written fails create with its path and leaves nothing" {
+	ct_bundle -- sleep 100
+	run -1 nsinit create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/none/pid" "$C1"
+	assert_output "nsinit: $C1: create: write pid file '$BATS_TEST_TMPDIR/none/pid': open '$BATS_TEST_TMPDIR/none': No such file or directory"
+	run -1 nsinit create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/" "$C1"
+	assert_output "nsinit: $C1: create: write pid file '$BATS_TEST_TMPDIR/': Is a directory"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: start runs the process and state reports running, then stopped after kill" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"
