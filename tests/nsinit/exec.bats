@@ -235,6 +235,14 @@ nsexec() {
 	assert_output --partial "exec failed: container 'web': exec 'no-such-program': executable file not found"
 }
 
+@test "nsinit exec: --preserve-fds beyond the descriptor limit is one error naming the option" {
+	run -255 --separate-stderr bash -c 'ulimit -n 64; "$0" --root "$1" exec --preserve-fds 100 web true' \
+		"$NSINIT" "$NSINIT_TEST_ROOT"
+	assert_equal "$stderr" "nsinit: exec failed: --preserve-fds 100: open '/dev/null': Too many open files"
+	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" ps --format json web
+	assert_output "[$CONTAINER_PID]"
+}
+
 @test "nsinit exec: --preserve-fds never hands over a descriptor of its own" {
 	# Nothing given at 3 and 4: the log file and the rest must not land there.
 	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" --log "$BATS_TEST_TMPDIR/log" exec \
