@@ -464,7 +464,7 @@ static int list_one(const struct opts *o, const char *id, json_t *arr)
 	one.id = id;
 	if (ct_state_check_id(id, &err) < 0)
 		return 0;
-	/* A directory mid-create has no state.json yet; anything else unreadable is said, as runc. */
+	/* A directory mid-create has no state.json; other unreadable ones are said, as runc. */
 	if (peek_container(&one, &c, &err) < 0) {
 		char text[CT_ERR_MSG_MAX + 128];
 
