@@ -158,7 +158,9 @@ static int collect(const char *dir, struct pid_list *l, struct ct_err *err)
 	while ((de = readdir(dp))) {
 		char sub[PATH_MAX];
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		/* A child cgroup may be named ".x": its processes are the container's too. */
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		if (collect(sub, l, err) < 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -110,23 +111,43 @@ static long ms_left(const struct timespec *deadline)
 	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-static void flush_lines(char *buf, size_t *len, bool all, const char *path,
-			void (*output)(const char *, const char *))
+/*
+ * A hook's lines end up in the engine's log, one warning each: a hook printing
+ * megabytes of short lines would fill it many times over. Past this many lines
+ * the rest is read (the hook must not block on a full pipe) but not passed on.
+ */
+#define HOOK_OUTPUT_LINES_MAX 1000
+
+struct hook_output {
+	void (*fn)(const char *path, const char *line);
+	const char *path;
+	size_t lines;
+};
+
+static void emit_line(struct hook_output *out, const char *line)
+{
+	if (!out->fn || out->lines > HOOK_OUTPUT_LINES_MAX)
+		return;
+	if (out->lines++ == HOOK_OUTPUT_LINES_MAX)
+		out->fn(out->path, "more output not shown: over 1000 lines");
+	else
+		out->fn(out->path, line);
+}
+
+static void flush_lines(char *buf, size_t *len, bool all, struct hook_output *out)
 {
 	char *start = buf, *nl;
 
 	while ((nl = memchr(start, '\n', *len - (size_t)(start - buf)))) {
 		*nl = '\0';
-		if (output)
-			output(path, start);
+		emit_line(out, start);
 		start = nl + 1;
 	}
 	*len -= (size_t)(start - buf);
 	memmove(buf, start, *len);
 	if ((all || *len == 4095) && *len > 0) {
 		buf[*len] = '\0';
-		if (output)
-			output(path, buf);
+		emit_line(out, buf);
 		*len = 0;
 	}
 }
@@ -135,6 +156,7 @@ static void flush_lines(char *buf, size_t *len, bool all, const char *path,
 static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char *path,
 		      void (*output)(const char *, const char *))
 {
+	struct hook_output out = {output, path, 0};
 	struct timespec deadline;
 	char buf[4096];
 	size_t len = 0;
@@ -150,7 +172,7 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 
 		if (timeout > 0 && left <= 0) {
 			kill(pid, SIGKILL);
-			flush_lines(buf, &len, true, path, output);
+			flush_lines(buf, &len, true, &out);
 			return 1;
 		}
 		n = poll(pfd, 2, (int)left);
@@ -163,14 +185,14 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 				out_open = false;
 			else
 				len += (size_t)r;
-			flush_lines(buf, &len, false, path, output);
+			flush_lines(buf, &len, false, &out);
 		}
 		if (n > 0 && (pfd[0].revents & POLLIN) && !out_open)
 			break;
 		if (n > 0 && (pfd[0].revents & POLLIN) && !(pfd[1].revents & POLLIN))
 			break;
 	}
-	flush_lines(buf, &len, true, path, output);
+	flush_lines(buf, &len, true, &out);
 	return 0;
 }
 
@@ -181,6 +203,7 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	cleanup_close int pidfd = -1;
 	int pipefd[2];
 	int status = 0, timed_out;
+	struct stat st;
 	pid_t pid;
 
 	if (in_fd < 0)
@@ -220,6 +243,9 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 				  WTERMSIG(status));
 	if (WEXITSTATUS(status) == 127 && access(hook->path, X_OK) < 0)
 		return ct_err_set(err, errno, "run hook '%s'", hook->path);
+	/* A directory passes the X_OK test, but execve refused it: say so, not "status 127". */
+	if (WEXITSTATUS(status) == 127 && stat(hook->path, &st) == 0 && S_ISDIR(st.st_mode))
+		return ct_err_set(err, EISDIR, "run hook '%s'", hook->path);
 	if (WEXITSTATUS(status) != 0)
 		return ct_err_set(err, 0, "hook '%s' exited with status %d", hook->path,
 				  WEXITSTATUS(status));

@@ -277,6 +277,10 @@ int ct_procattr_set_user(const struct ct_process *proc, struct ct_err *err)
 {
 	const struct ct_user *user = &proc->user;
 
+	/* setres[ug]id read (uid_t)-1 as "unchanged": the process would stay root. */
+	if (user->uid == (uid_t)-1 || user->gid == (gid_t)-1)
+		return ct_err_set(err, EINVAL,
+				  "set user: uid and gid 4294967295 are not valid ids");
 	/* Without it, leaving uid 0 empties the permitted set and ct_caps_apply could grant
 	 * nothing. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

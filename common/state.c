@@ -486,9 +486,11 @@ int ct_state_write_pid_file(const char *path, pid_t pid, struct ct_err *err)
 		dir = ".";
 		base = copy;
 	}
-	dirfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (dirfd < 0)
-		rc = ct_err_set(err, errno, "open '%s'", dir);
+	dirfd = *base ? open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC) : -1;
+	if (!*base)
+		rc = ct_err_set(err, EISDIR, "write pid file '%s'", path);
+	else if (dirfd < 0)
+		rc = ct_err_set(err, errno, "write pid file '%s': open '%s'", path, dir);
 	else if (write_atomic(dirfd, base, buf, (size_t)len, err) < 0)
 		rc = ct_err_wrap(err, "write pid file '%s'", path);
 	free(copy);

@@ -235,6 +235,29 @@ static void check_int_range(const json_t *obj, const char *ptr, const char *key,
 	       "%s out of range", key);
 }
 
+/*
+ * 4294967295 is (uid_t)-1, which setresuid(2) and setresgid(2) read as "leave
+ * unchanged": the process would keep the runtime's root instead of the id asked for.
+ */
+static void check_user(const json_t *process, struct ct_diags *d)
+{
+	static const char hint[] = "(uid_t)-1 means 'unchanged' to the kernel: pick another id";
+	const json_t *user = vd_obj(process, "user");
+	const json_t *gids = vd_arr(user, "additionalGids");
+	const json_t *v;
+	size_t i;
+
+	check_int_range(user, "/process/user", "uid", 0, 4294967294LL, hint, d);
+	check_int_range(user, "/process/user", "gid", 0, 4294967294LL, hint, d);
+	json_array_foreach(gids, i, v)
+	{
+		if (json_is_integer(v) && json_integer_value(v) == 4294967295LL)
+			vd_add_index(d, CT_DIAG_ERROR, "/process/user/additionalGids", i,
+				     "0 to 4294967294", v, hint,
+				     "additionalGids entry out of range");
+	}
+}
+
 static void check_scheduler(const json_t *process, struct ct_diags *d)
 {
 	const json_t *s = vd_obj(process, "scheduler");
@@ -300,6 +323,7 @@ static void check_process(const json_t *doc, bool is_linux, struct ct_diags *d)
 	check_rlimits(process, is_linux, d);
 	check_caps(process, d);
 	check_env(process, d);
+	check_user(process, d);
 	check_int_range(process, "/process", "oomScoreAdj", -1000, 1000, NULL, d);
 	check_int_range(vd_obj(process, "ioPriority"), "/process/ioPriority", "priority", 0, 7,
 			"ioprio_set(2) takes 0 (highest) to 7 (lowest)", d);

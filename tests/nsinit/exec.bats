@@ -142,6 +142,16 @@ nsexec() {
 	assert_equal "${#stderr_lines[@]}" 1
 }
 
+@test "nsinit exec: a --process uid or gid of 4294967295 is refused, not run as root" {
+	for user in '{"uid": 4294967295, "gid": 0}' '{"uid": 1000, "gid": 4294967295}'; do
+		printf '{"args": ["id", "-u"], "cwd": "/", "user": %s}\n' "$user" \
+			>"$BATS_TEST_TMPDIR/process.json"
+		run -255 --separate-stderr nsexec --process "$BATS_TEST_TMPDIR/process.json" web
+		assert_output ""
+		assert_equal "$stderr" "nsinit: exec failed: container 'web': set user: uid and gid 4294967295 are not valid ids: Invalid argument"
+	done
+}
+
 @test "nsinit exec: --preserve-fds passes descriptors 3.. on and closes the rest" {
 	echo preserved >"$BATS_TEST_TMPDIR/data"
 	run -0 nsexec --preserve-fds 1 web cat /proc/self/fd/3 \
@@ -223,6 +233,14 @@ nsexec() {
 		--log-format json exec web no-such-program
 	run -0 jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log.json"
 	assert_output --partial "exec failed: container 'web': exec 'no-such-program': executable file not found"
+}
+
+@test "nsinit exec: --preserve-fds beyond the descriptor limit is one error naming the option" {
+	run -255 --separate-stderr bash -c 'ulimit -n 64; "$0" --root "$1" exec --preserve-fds 100 web true' \
+		"$NSINIT" "$NSINIT_TEST_ROOT"
+	assert_equal "$stderr" "nsinit: exec failed: --preserve-fds 100: open '/dev/null': Too many open files"
+	run -0 "$NSINIT" --root "$NSINIT_TEST_ROOT" ps --format json web
+	assert_output "[$CONTAINER_PID]"
 }
 
 @test "nsinit exec: --preserve-fds never hands over a descriptor of its own" {

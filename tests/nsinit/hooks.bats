@@ -132,6 +132,25 @@ add_hook() {
 	refute_output --partial said-by-hook
 }
 
+@test "nsinit: a hook printing a flood of lines logs the first 1000 and one line for the rest" {
+	ct_bundle -- true
+	add_hook prestart 'yes | head -n 200000; echo last-line'
+	run -0 --separate-stderr timeout 30 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run \
+		--bundle "$BUNDLE" "$C1"
+	assert_equal "$(grep -c "warning: hook '/bin/sh': y$" <<<"$stderr")" 1000
+	assert_equal "${stderr_lines[-1]##*: }" "over 1000 lines"
+	assert_equal "${#stderr_lines[@]}" 1001
+	[[ $stderr != *last-line* ]]
+}
+
+@test "nsinit: a hook path that is a directory fails create naming it, and leaves nothing" {
+	ct_bundle -- true
+	ct_edit '.hooks.createRuntime = [{path: "/etc"}]'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: createRuntime hook 0: run hook '/etc': Is a directory"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: a hook that does not exist fails create with the path" {
 	ct_bundle -- true
 	ct_edit '.hooks.prestart = [{path: "/nonexistent/hook"}]'

@@ -25,6 +25,15 @@ teardown() {
 	[[ -p $BATS_TEST_TMPDIR/state/$C1/exec.fifo ]]
 }
 
+@test "nsinit: a pid file that cannot be written fails create with its path and leaves nothing" {
+	ct_bundle -- sleep 100
+	run -1 nsinit create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/none/pid" "$C1"
+	assert_output "nsinit: $C1: create: write pid file '$BATS_TEST_TMPDIR/none/pid': open '$BATS_TEST_TMPDIR/none': No such file or directory"
+	run -1 nsinit create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/" "$C1"
+	assert_output "nsinit: $C1: create: write pid file '$BATS_TEST_TMPDIR/': Is a directory"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: start runs the process and state reports running, then stopped after kill" {
 	ct_bundle -- sleep 100
 	ct_create "$C1"
@@ -287,6 +296,30 @@ teardown() {
 	assert_output "$C1"$'\n'"$C2"
 }
 
+@test "nsinit: list shows an id that starts with a dot, and not the root's own entries" {
+	ct_bundle -- sleep 100
+	ct_create ".$C1"
+	mkdir -p "$BATS_TEST_TMPDIR/state/.@seccomp-cache"
+	run -0 --separate-stderr nsinit list -q
+	assert_output ".$C1"
+	assert_equal "$stderr" ""
+	run -0 nsinit list --format json
+	[[ $(jq -r '.[0].id' <<<"$output") == ".$C1" ]]
+}
+
+@test "nsinit: list and ps take -f for --format, as runc spells it" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	init=$(nsinit state "$C1" | jq .pid)
+	run -0 nsinit list -f json
+	[[ $(jq -r '.[0].id' <<<"$output") == "$C1" ]]
+	run -0 nsinit ps -f json "$C1"
+	assert_output "[$init]"
+	run -2 nsinit ps -f xml "$C1"
+	assert_output "nsinit: invalid --format 'xml': want table or json"
+	run -0 nsinit delete -f "$C1"
+}
+
 @test "nsinit: list of an empty root prints only the header" {
 	run -0 nsinit list
 	assert_output --regexp '^ID +PID +STATUS'
@@ -318,6 +351,23 @@ deleted"
 	[[ $stderr == *"warning: list: broken: read state.json: "*", skipping" ]] || fail "stderr: $stderr"
 	[[ $(wc -l <<<"$stderr") -eq 1 ]]
 	rm -r "$BATS_TEST_TMPDIR/state/broken"
+}
+
+@test "nsinit: ps lists processes in a child cgroup whose name starts with a dot" {
+	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
+	ct_run_detached "$C1"
+	sleep 0.3
+	# A container allowed to manage its cgroup may make ".inner" and move a process there.
+	dir=$(jq -r '.cgroup.dirs[] | select(.controllers | test("pids")) | .path' \
+		"$BATS_TEST_TMPDIR/state/$C1/state.json")
+	mkdir "$dir/.inner"
+	read -r moved < <(nsinit ps --format json "$C1" | jq '.[-1]')
+	echo "$moved" >"$dir/.inner/cgroup.procs"
+	run -0 nsinit ps --format json "$C1"
+	[[ $(jq length <<<"$output") -eq 3 ]]
+	jq -e --argjson p "$moved" 'index($p) != null' <<<"$output"
+	run -0 nsinit delete --force "$C1"
+	[[ ! -e $dir ]]
 }
 
 @test "nsinit: ps --format json lists the host pids of the container's processes" {

@@ -22,6 +22,18 @@ teardown() {
 0027"
 }
 
+@test "nsinit: uid or gid 4294967295 is refused, not run as root" {
+	# setresuid(-1) would leave the process root: each must fail before anything runs.
+	for user in '{"uid": 4294967295, "gid": 0}' '{"uid": 1000, "gid": 4294967295}'; do
+		confine_bundle --seccomp none -- id -u
+		confine_edit --argjson u "$user" '.process.user = $u'
+		run -1 --separate-stderr confine_run
+		assert_output ""
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_regex "$stderr" "out of range \\(expected 0 to 4294967294, found 4294967295\\)"
+	done
+}
+
 @test "nsinit: without additionalGids the process has no supplementary groups" {
 	confine_bundle --seccomp none -- grep '^Groups:' /proc/self/status
 	run -0 --separate-stderr confine_run

@@ -60,3 +60,11 @@ teardown() {
 	run -1 --separate-stderr confine_run
 	[[ $stderr == "nsinit: $CONFINE_ID: "*"/process/rlimits/0"*"soft"* ]]
 }
+
+@test "nsinit: an RLIMIT_NOFILE too low for the init to reach start names the cause" {
+	confine_bundle --seccomp none --rlimit RLIMIT_NOFILE=1:1 -- true
+	run -1 --separate-stderr confine_run
+	assert_output ""
+	assert_regex "$stderr" "error: $CONFINE_ID: open exec.fifo: Too many open files"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$CONFINE_ID ]]
+}

@@ -127,7 +127,10 @@ null"
 	check_field .process.terminal true --terminal
 	check_field .process.terminal false --terminal --no-terminal
 	check_field .process.user.uid 1000 --uid 1000
-	check_field .process.user.gid 4294967295 --gid 4294967295
+	check_field .process.user.gid 4294967294 --gid 4294967294
+	# (gid_t)-1 is "unchanged" to setresgid: the generated config would run as root.
+	run -2 "$SPECGEN" generate --gid 4294967295
+	assert_output --partial "the flags make the config invalid: /process/user/gid: gid out of range"
 	check_field .process.user.additionalGids '[5,6]' --additional-gids 5,6
 	check_field .process.user.umask 18 --umask 022
 	check_field .process.noNewPrivileges false --new-privileges

@@ -365,6 +365,7 @@ int cmd_kill(const struct opts *o, struct ct_err *err)
 	cleanup_close int pidfd = -1;
 	int sig = SIGTERM;
 
+	/* Signal 0 (ct_signal_parse takes it) only asks whether the init is alive, as runc's. */
 	if (o->signal && ct_signal_parse(o->signal, &sig, err) < 0)
 		return ct_err_wrap(err, "kill");
 	if (open_container(o, &c, err) < 0)
@@ -503,7 +504,11 @@ int cmd_list(const struct opts *o, struct ct_err *err)
 		printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
 		       "CREATED", "OWNER");
 	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' && list_one(o, names[i]->d_name, arr) < 0)
+		struct ct_err ignored;
+
+		/* An id may start with a dot (".web"); the root's own entries are no valid id. */
+		if (ct_state_check_id(names[i]->d_name, &ignored) == 0 &&
+		    list_one(o, names[i]->d_name, arr) < 0)
 			ct_err_set(err, ENOMEM, "list");
 		free(names[i]);
 	}

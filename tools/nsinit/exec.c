@@ -288,6 +288,7 @@ int nsinit_exec_main(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (ct_join_reserve_fds(o.ct.preserve_fds, &err) < 0) {
+		ct_err_wrap(&err, "--preserve-fds %d", o.ct.preserve_fds);
 		report(&err);
 		return EXIT_EXEC_FAILED;
 	}

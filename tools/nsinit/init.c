@@ -446,7 +446,11 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		_exit(1);
 	close(a->sock);
 	if (wait_for_start(&c, &err) < 0) {
-		ct_log(CT_LOG_ERROR, "%s: %s", a->o->id, err.msg);
+		char text[CT_ERR_MSG_MAX + 64];
+
+		/* With the cause: an RLIMIT_NOFILE of 1 leaves no descriptor to open the fifo. */
+		ct_err_str(&err, text, sizeof(text));
+		ct_log(CT_LOG_ERROR, "%s: %s", a->o->id, text);
 		_exit(127);
 	}
 	/* Nothing of the host's stays open past this point: cwd and fds are the container's

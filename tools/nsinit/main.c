@@ -117,8 +117,8 @@ static const struct command commands[] = {
 	{"state", "+:h", help_only, 1, 1, "state ID"},
 	{"kill", "+:ah", kill_options, 1, 2, "kill [--all] ID [SIGNAL]"},
 	{"delete", "+:fh", delete_options, 1, 1, "delete [--force] ID"},
-	{"list", "+:qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
-	{"ps", "+:h", ps_options, 1, 1, "ps [--format table|json] ID"},
+	{"list", "+:f:qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
+	{"ps", "+:f:h", ps_options, 1, 1, "ps [--format table|json] ID"},
 	{"features", "+:h", help_only, 0, 0, "features"},
 	{"spec", "+:b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
 	/* The cgroup commands: their options are parsed by nsinit_cgroup_parse. */
@@ -323,6 +323,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (c == '?' || c == ':')
 			return nsinit_bad_option(c, argv);
+		/* runc's list and ps spell --format -f; for delete, -f is --force. */
+		if (c == 'f' && strstr(cmd->short_opts, "f:"))
+			c = OPT_FORMAT;
 		rc = parse_command_option(c, o);
 		if (rc)
 			return rc;
