@@ -30,7 +30,7 @@ const struct ct_hook_list *ct_hooks_stage(const struct ct_hooks *hooks, enum ct_
  * writes to stdout or stderr goes to output(path, line) when output is not
  * NULL, up to 1000 lines per hook and then one line saying the rest was
  * left out (the rest is still read). Stops at the first hook that fails
- * (errnum ETIMEDOUT on timeout).
+ * (errnum 0, "killed after N s timeout", for one killed at its timeout).
  */
 int ct_hooks_run(const struct ct_hook_list *list, const char *stage, const char *state_json,
 		 void (*output)(const char *path, const char *line), struct ct_err *err);
