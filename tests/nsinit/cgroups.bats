@@ -141,6 +141,19 @@ cgroup_dirs_of_id() {
 	[[ $output == 50000 || $output == "50000 100000" ]] || fail "cpu quota: $output"
 }
 
+@test "nsinit: update leaves a setting given as 0 alone and takes any negative pids limit as none" {
+	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}'
+	ct_up
+	run -0 ns update --memory 0 --cpu-period 0 --pids-limit 0 "$CT_ID"
+	run cg_read memory memory.limit_in_bytes memory.max
+	assert_output 67108864
+	run cg_read pids pids.max pids.max
+	assert_output 20
+	run -0 ns update --pids-limit -5 "$CT_ID"
+	run cg_read pids pids.max pids.max
+	assert_output max
+}
+
 @test "nsinit: update takes byte sizes as runc spells them" {
 	ct_up
 	local size

@@ -180,6 +180,12 @@ static int update_option(int c, const char *val)
 		    : parse_i64(val, &n) < 0)
 		return nsinit_usage_error("invalid value '%s' for --%s", val,
 					  update_options[c - OPT_MEMORY].name);
+	/* As with runc, whose cgroup drivers skip zero values: 0 leaves the setting as it is. */
+	if (n == 0)
+		return 0;
+	/* And any negative pids limit means no limit, as runc takes it. */
+	if (c == OPT_PIDS_LIMIT && n < 0)
+		n = -1;
 	switch (c) {
 	case OPT_MEMORY:
 		args.mem.has_limit = true;
