@@ -104,24 +104,31 @@ static int write_file(const char *path, const char *text, struct ct_err *err)
 	return 0;
 }
 
-int ct_procattr_set_oom_score_adj(int adj, struct ct_err *err)
+int ct_procattr_set_oom_score_adj(pid_t pid, int adj, struct ct_err *err)
 {
-	cleanup_close int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
-	char buf[16], now[16] = "";
-	ssize_t n;
+	char path[64], buf[16], now[16] = "";
 
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
 	snprintf(buf, sizeof(buf), "%d", adj);
 	/*
-	 * Already set by the runtime from outside: once a user namespace's process changed its
-	 * ids it is not dumpable, its /proc/self is the host root's, and it could not write it.
+	 * For ourselves, skip what the runtime set from outside: once a user namespace's
+	 * process has changed its ids it is not dumpable, its /proc/self is the host root's,
+	 * and it could not write it.
 	 */
-	n = fd >= 0 ? read(fd, now, sizeof(now) - 1) : -1;
-	if (n > 0) {
-		now[n] = '\0';
-		if (strtol(now, NULL, 10) == adj)
-			return 0;
+	if (pid <= 0) {
+		cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, now, sizeof(now) - 1) : -1;
+
+		if (n > 0) {
+			now[n] = '\0';
+			if (strtol(now, NULL, 10) == adj)
+				return 0;
+		}
 	}
-	if (write_file("/proc/self/oom_score_adj", buf, err) < 0)
+	if (write_file(path, buf, err) < 0)
 		return ct_err_wrap(err, "set oom_score_adj %d", adj);
 
 	return 0;
@@ -190,7 +197,7 @@ int ct_procattr_apply_privileged(const struct ct_spec *spec, struct ct_err *err)
 		if (ct_procattr_set_rlimits(proc, err) < 0)
 			return -1;
 		if (proc->has_oom_score_adj &&
-		    ct_procattr_set_oom_score_adj(proc->oom_score_adj, err) < 0)
+		    ct_procattr_set_oom_score_adj(0, proc->oom_score_adj, err) < 0)
 			return -1;
 		if (ct_procattr_set_scheduler(proc->scheduler, err) < 0 ||
 		    ct_procattr_set_io_priority(proc->io_priority, err) < 0)

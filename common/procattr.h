@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct ct_err;
 struct ct_io_priority;
@@ -67,7 +68,8 @@ int ct_procattr_apply_privileged(const struct ct_spec *spec, struct ct_err *err)
 
 /* The parts of ct_procattr_apply_privileged, for callers that need one. */
 int ct_procattr_set_rlimits(const struct ct_process *proc, struct ct_err *err);
-int ct_procattr_set_oom_score_adj(int adj, struct ct_err *err);
+/* pid 0: ourselves, leaving a value already in place (set by the runtime from outside). */
+int ct_procattr_set_oom_score_adj(pid_t pid, int adj, struct ct_err *err);
 int ct_procattr_set_lsm(const struct ct_process *proc, struct ct_err *err);
 int ct_procattr_set_scheduler(const struct ct_scheduler *sched, struct ct_err *err);
 int ct_procattr_set_io_priority(const struct ct_io_priority *prio, struct ct_err *err);

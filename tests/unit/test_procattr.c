@@ -173,7 +173,7 @@ static int sets_oom_score_adj(void)
 	struct ct_err err = {0};
 	long got = 0;
 
-	if (ct_procattr_set_oom_score_adj(321, &err) < 0) {
+	if (ct_procattr_set_oom_score_adj(0, 321, &err) < 0) {
 		print_err(&err);
 		return 1;
 	}

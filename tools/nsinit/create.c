@@ -351,7 +351,6 @@ static int send_listener(struct launch *l, int notify_fd, struct ct_err *err)
 	return 0;
 }
 
-/* Serves the init's requests until it reports READY or fails. */
 /*
  * The init hung up without a word: it died. Its fate says more than the closed
  * socket does, above all a kill by the kernel for memory, which a low
@@ -389,6 +388,7 @@ static int explain_init_death(struct launch *l, struct ct_err *err)
 			  WEXITSTATUS(status));
 }
 
+/* Serves the init's requests until it reports READY or fails. */
 static int talk_to_init(const struct opts *o, struct launch *l, int sock, struct ct_err *err)
 {
 	struct ct_sync_msg msg;
@@ -631,28 +631,6 @@ void nsinit_launch_release(struct launch *l)
 	l->dirfd = l->lockfd = l->pty_master = -1;
 }
 
-/*
- * From here, before GO: the init in a new user namespace cannot write its own once it has
- * changed its ids (see ct_procattr_set_oom_score_adj), and the value is inherited by exec.
- */
-static int set_oom_score_adj(pid_t pid, const struct ct_process *proc, struct ct_err *err)
-{
-	char path[64], buf[16];
-	cleanup_close int fd = -1;
-	int len;
-
-	if (!proc || !proc->has_oom_score_adj)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	len = snprintf(buf, sizeof(buf), "%d", proc->oom_score_adj);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t)len) != len)
-		return ct_err_set(err, errno ? errno : EIO, "set oom_score_adj %d",
-				  proc->oom_score_adj);
-
-	return 0;
-}
-
 static int birth_with_env(const struct opts *o, struct launch *l, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
@@ -715,7 +693,10 @@ static int birth_with_env(const struct opts *o, struct launch *l, const char *bu
 		return -1;
 	if (a.new_user && write_id_maps(l->rec.pid, l->spec->linux_, err) < 0)
 		return -1;
-	if (set_oom_score_adj(l->rec.pid, l->spec->process, err) < 0)
+	/* From outside, before GO: in a new user namespace the init could not once it changes ids.
+	 */
+	if (l->spec->process && l->spec->process->has_oom_score_adj &&
+	    ct_procattr_set_oom_score_adj(l->rec.pid, l->spec->process->oom_score_adj, err) < 0)
 		return -1;
 	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
 		return -1;
