@@ -83,8 +83,11 @@ static int state_memfd(const char *state_json, struct ct_err *err)
 	return steal_fd(&fd);
 }
 
-/* In the forked child: only async-signal-safe calls until execve. */
-static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd)
+/*
+ * In the forked child: only async-signal-safe calls until execve. Why execve
+ * failed goes to err_fd (close-on-exec, so a hook that runs closes it unwritten).
+ */
+static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd, int err_fd)
 {
 	static char *const empty_env[] = {NULL};
 	char *argv_default[] = {hook->path, NULL};
@@ -96,11 +99,38 @@ static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	ssize_t w;
+	int e;
+
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		_exit(127);
-	syscall(SYS_close_range, 3U, ~0U, 0U);
+	/* Only err_fd stays, as fd 3, for the hook to lose at execve. */
+	if (err_fd != 3 && dup3(err_fd, 3, O_CLOEXEC) < 0)
+		_exit(127);
+	syscall(SYS_close_range, 4U, ~0U, 0U);
 	execve(hook->path, argv, envp);
+	e = errno;
+	/* Nothing is left to tell if this write fails: the parent then reports status 127. */
+	w = write(3, &e, sizeof(e));
+	(void)w;
 	_exit(127);
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* execve's errno in the hook's child, or 0 when it ran (err_fd reads empty). */
+static int exec_errno(int err_fd)
+{
+	int e = 0;
+
+	if (read(err_fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		return 0;
+	return e;
 }
 
 static long ms_left(const struct timespec *deadline)
@@ -201,24 +231,31 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 {
 	cleanup_close int in_fd = state_memfd(state_json, err);
 	cleanup_close int pidfd = -1;
-	int pipefd[2];
-	int status = 0, timed_out;
-	struct stat st;
+	cleanup_close int err_rd = -1;
+	int pipefd[2], errpipe[2];
+	int status = 0, timed_out, exec_err;
 	pid_t pid;
 
 	if (in_fd < 0)
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	if (pipe2(errpipe, O_CLOEXEC) < 0)
 		return ct_err_set(err, errno, "pipe");
+	err_rd = errpipe[0];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		close(errpipe[1]);
+		return ct_err_set(err, errno, "pipe");
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		close(errpipe[1]);
 		return ct_err_set(err, errno, "fork");
 	}
 	if (pid == 0)
-		exec_hook(hook, in_fd, pipefd[1]);
+		exec_hook(hook, in_fd, pipefd[1], errpipe[1]);
 	close(pipefd[1]);
+	close(errpipe[1]);
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
@@ -241,11 +278,13 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	if (WIFSIGNALED(status))
 		return ct_err_set(err, 0, "hook '%s' killed by signal %d", hook->path,
 				  WTERMSIG(status));
-	if (WEXITSTATUS(status) == 127 && access(hook->path, X_OK) < 0)
-		return ct_err_set(err, errno, "run hook '%s'", hook->path);
-	/* A directory passes the X_OK test, but execve refused it: say so, not "status 127". */
-	if (WEXITSTATUS(status) == 127 && stat(hook->path, &st) == 0 && S_ISDIR(st.st_mode))
-		return ct_err_set(err, EISDIR, "run hook '%s'", hook->path);
+	/* The hook never ran: execve's own reason (ENOENT, EACCES, EISDIR, ENOEXEC). */
+	exec_err = exec_errno(err_rd);
+	/* execve says EACCES for a directory; the plainer cause is the one to show. */
+	if (exec_err == EACCES && is_directory(hook->path))
+		exec_err = EISDIR;
+	if (exec_err)
+		return ct_err_set(err, exec_err, "run hook '%s'", hook->path);
 	if (WEXITSTATUS(status) != 0)
 		return ct_err_set(err, 0, "hook '%s' exited with status %d", hook->path,
 				  WEXITSTATUS(status));
