@@ -19,6 +19,7 @@
 #include "common/cgroup_priv.h"
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/spec.h"
 
@@ -180,20 +181,25 @@ struct cg_mount {
 	bool is_v2;
 };
 
-/* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2. */
-static int find_mount(const char *ctrls, struct cg_mount *ret, struct ct_err *err)
+/*
+ * Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of
+ * cgroup2, in the text of /proc/self/mountinfo (read once for all hierarchies:
+ * the kernel formats every mount on each read).
+ */
+static int find_mount(const char *mountinfo, const char *ctrls, struct cg_mount *ret,
+		      struct ct_err *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
-	while (getline(&line, &cap, f) > 0) {
+	for (const char *next = mountinfo; *next;) {
 		char root[PATH_MAX], mnt[PATH_MAX], fstype[64], opts[512];
-		const char *sep = strstr(line, " - ");
+		const char *end = strchrnul(next, '\n');
+		cleanup_free char *line = strndup(next, (size_t)(end - next));
+		const char *sep;
 		bool match = true;
 
+		if (!line)
+			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
+		next = *end ? end + 1 : end;
+		sep = strstr(line, " - ");
 		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
 		    sscanf(sep + 3, "%63s %*s %511s", fstype, opts) != 2)
 			continue;
@@ -288,10 +294,13 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
 	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	cleanup_free char *mountinfo = NULL;
+	size_t cap = 0, len = 0;
 
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
+	if (ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0)
+		return -1;
 	while (getline(&line, &cap, f) > 0) {
 		char *ctrls, *own, *nl = strchr(line, '\n');
 		struct cg_mount m = {.is_v2 = false};
@@ -309,7 +318,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 			continue;
 		if (cg->mode == CT_CGROUP_V2 && *ctrls)
 			continue;
-		if (find_mount(ctrls, &m, err) < 0) {
+		if (find_mount(mountinfo, ctrls, &m, err) < 0) {
 			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not
 			 * ours to use. */
 			if (err->errnum == ENOENT)

@@ -103,6 +103,8 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	size_t cap = 0;
+	size_t first = 4096;
+	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
 
 	if (is_stdin) {
@@ -113,15 +115,20 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 		return -1;
 	}
 
+	/* The size it has now, if it says (a /proc file says 0), saves growing: a config is read
+	 * in one go, into no more memory than it takes. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size <= CT_READ_FILE_MAX)
+		first = (size_t)st.st_size + 1;
 	for (;;) {
 		ssize_t n;
 
 		if (len > CT_READ_FILE_MAX)
 			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB",
 					  is_stdin ? "<stdin>" : path, CT_READ_FILE_MAX >> 20);
-		if (cap - len < 65536) {
+		if (cap == len) {
 			/* One byte past the bound is read: a file of exactly the bound passes. */
-			size_t ncap = cap ? cap * 2 : 65536;
+			size_t ncap = cap ? cap * 2 : first;
 			char *nbuf;
 
 			if (ncap > CT_READ_FILE_MAX + 1)

@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/mount.h"
 #include "common/mount_apply.h"
 #include "common/pathres.h"
@@ -29,6 +30,7 @@ struct cg_mnt {
 struct cg_list {
 	struct cg_mnt *v;
 	size_t n;
+	char *self_cgroup; /* the text of /proc/self/cgroup */
 };
 
 static void cg_list_free(struct cg_list *l)
@@ -40,7 +42,9 @@ static void cg_list_free(struct cg_list *l)
 		free(l->v[i].super_opts);
 	}
 	free(l->v);
+	free(l->self_cgroup);
 	l->v = NULL;
+	l->self_cgroup = NULL;
 	l->n = 0;
 }
 
@@ -125,13 +129,16 @@ static int read_cgroup_mounts(struct cg_list *l, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, len = 0;
 
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
 	while (getline(&line, &cap, f) > 0)
 		if (parse_line(l, line) < 0)
 			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
+	/* Read once here, not once per hierarchy. */
+	if (ct_read_file("/proc/self/cgroup", &l->self_cgroup, &len, err) < 0)
+		return -1;
 
 	return 0;
 }
@@ -165,20 +172,22 @@ static bool controllers_match(const char *ctrls, const char *super_opts)
 	return true;
 }
 
-/* This process's cgroup in the hierarchy of mount c, as /proc/self/cgroup says. */
-static int own_cgroup(const struct cg_mnt *c, char **ret_path, struct ct_err *err)
+/* This process's cgroup in the hierarchy of mount c, as /proc/self/cgroup (its text) says. */
+static int own_cgroup(const char *self_cgroup, const struct cg_mnt *c, char **ret_path,
+		      struct ct_err *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
 	bool v2 = strcmp(c->fstype, "cgroup2") == 0;
 
-	if (!f)
-		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
-	while (getline(&line, &cap, f) > 0) {
-		char *ctrls = strchr(line, ':');
-		char *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
+	for (const char *next = self_cgroup; *next;) {
+		const char *end = strchrnul(next, '\n');
+		cleanup_free char *line = strndup(next, (size_t)(end - next));
+		char *ctrls, *path;
 
+		if (!line)
+			return ct_err_set(err, ENOMEM, "read '/proc/self/cgroup'");
+		next = *end ? end + 1 : end;
+		ctrls = strchr(line, ':');
+		path = ctrls ? strchr(ctrls + 1, ':') : NULL;
 		if (!path)
 			continue;
 		*ctrls++ = '\0';
@@ -194,13 +203,14 @@ static int own_cgroup(const struct cg_mnt *c, char **ret_path, struct ct_err *er
 }
 
 /* The host directory of our cgroup: the mountpoint plus our path below the mount's root. */
-static int host_dir(const struct cg_mnt *c, char **ret_dir, struct ct_err *err)
+static int host_dir(const char *self_cgroup, const struct cg_mnt *c, char **ret_dir,
+		    struct ct_err *err)
 {
 	char *own = NULL;
 	size_t rlen = strcmp(c->root, "/") == 0 ? 0 : strlen(c->root);
 	int rc = 0;
 
-	if (own_cgroup(c, &own, err) < 0 || !own)
+	if (own_cgroup(self_cgroup, c, &own, err) < 0 || !own)
 		return -1;
 	if (rlen && (strncmp(own, c->root, rlen) != 0 || (own[rlen] && own[rlen] != '/')))
 		rc = ct_err_set(err, ENOENT, "cgroup '%s' is outside the mount '%s'", own,
@@ -213,13 +223,13 @@ static int host_dir(const struct cg_mnt *c, char **ret_dir, struct ct_err *err)
 	return rc;
 }
 
-static int bind_host_cgroup(const struct cg_mnt *c, int target, const struct ct_mount_opts *o,
-			    struct ct_err *err)
+static int bind_host_cgroup(const char *self_cgroup, const struct cg_mnt *c, int target,
+			    const struct ct_mount_opts *o, struct ct_err *err)
 {
 	cleanup_free char *dir = NULL;
 	cleanup_close int src = -1;
 
-	if (host_dir(c, &dir, err) < 0 || !dir)
+	if (host_dir(self_cgroup, c, &dir, err) < 0 || !dir)
 		return -1;
 	src = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
@@ -258,8 +268,8 @@ static int mount_fresh_cgroup(const struct cg_mnt *c, int target, const struct c
 	return 0;
 }
 
-static int mount_hierarchy(const struct cg_mnt *c, int target, const struct ct_mount_opts *o,
-			   bool has_ns, struct ct_err *err)
+static int mount_hierarchy(const struct cg_list *l, const struct cg_mnt *c, int target,
+			   const struct ct_mount_opts *o, bool has_ns, struct ct_err *err)
 {
 	struct ct_mount_opts sub = *o;
 
@@ -269,7 +279,7 @@ static int mount_hierarchy(const struct cg_mnt *c, int target, const struct ct_m
 	if (has_ns)
 		return mount_fresh_cgroup(c, target, &sub, err);
 
-	return bind_host_cgroup(c, target, &sub, err);
+	return bind_host_cgroup(l->self_cgroup, c, target, &sub, err);
 }
 
 static const struct cg_mnt *find_unified(const struct cg_list *l)
@@ -322,7 +332,7 @@ static int mount_v1_tree(int rootfd, const struct ct_mount *m, const struct ct_m
 		/* The tmpfs is ours and fresh: resolving beneath it cannot leave it. */
 		if (ct_path_mkdir_in_root(mnt, name, 0755, &sub, err) < 0)
 			return -1;
-		if (mount_hierarchy(&l->v[i], sub, o, has_ns, err) < 0)
+		if (mount_hierarchy(l, &l->v[i], sub, o, has_ns, err) < 0)
 			return -1;
 		link_merged(mnt, name);
 	}
@@ -363,5 +373,5 @@ int ct_mount_cgroup(int rootfd, const struct ct_mount *m, const struct ct_mount_
 		return 0;
 	}
 
-	return bind_host_cgroup(unified, target, opts, err);
+	return bind_host_cgroup(l.self_cgroup, unified, target, opts, err);
 }

@@ -103,6 +103,14 @@ add_hook() {
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
 
+@test "nsinit: a failing startContainer hook fails run with its message and status 1, leaving nothing" {
+	ct_bundle -- sh -c 'echo container-ran'
+	add_hook startContainer 'exit 5'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: startContainer hook 0: hook '/bin/sh' exited with status 5"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
 @test "nsinit: a failing poststart hook is logged and run goes on" {
 	ct_bundle -- sh -c 'echo container-ran'
 	add_hook poststart 'exit 3'

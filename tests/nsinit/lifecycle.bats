@@ -128,6 +128,9 @@ teardown() {
 	ct_bundle -- sleep 100
 	ct_run_detached "$C1"
 	[[ $(ct_status "$C1") == running ]]
+	# run has its init go on to execve at once: no exec.fifo is made
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1/exec.fifo ]]
+	[[ $(readlink "/proc/$(jq .pid "$BATS_TEST_TMPDIR/state/$C1/state.json")/exe") == */busybox ]]
 }
 
 @test "nsinit: run --keep leaves a stopped container to delete" {
@@ -265,6 +268,10 @@ teardown() {
 	run -1 nsinit start "$C1"
 	assert_output "nsinit: $C1: start: cannot start a container without process"
 	run -0 nsinit delete --force "$C1"
+	# run refuses it before making anything
+	run -1 nsinit run --bundle "$BUNDLE" "$C2"
+	assert_output "nsinit: $C2: run: cannot start a container without process"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C2 ]]
 }
 
 @test "nsinit: --config - reads the config from stdin" {
@@ -335,7 +342,7 @@ teardown() {
 	assert_equal "$steps" "config loaded
 cgroup made
 init cloned
-init ready, waiting on exec.fifo
+init ready
 started
 exited, status 0
 deleted"

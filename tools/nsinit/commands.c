@@ -24,6 +24,7 @@
 #include "common/signals.h"
 #include "common/spec.h"
 #include "common/state.h"
+#include "common/sync.h"
 
 #include "tools/nsinit/nsinit.h"
 
@@ -199,6 +200,40 @@ int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, 
 	}
 	run_hooks_logged(o, spec, CT_HOOK_POSTSTART, rec, CT_STATUS_RUNNING);
 	ct_spec_free(spec);
+
+	return 0;
+}
+
+int nsinit_start_launched(const struct opts *o, struct launch *l, struct ct_err *err)
+{
+	struct ct_sync_msg msg;
+
+	for (;;) {
+		int fd = -1;
+
+		if (ct_sync_recv(l->sock, &msg, &fd, err) < 0) {
+			/* Closed on execve (close-on-exec); an init that died instead shows as
+			 * its exit status, as any container process's death does. */
+			if (err->errnum == EPIPE || err->errnum == ECONNRESET)
+				break;
+			return ct_err_wrap(err, "wait for container init");
+		}
+		if (fd >= 0)
+			close(fd);
+		if (msg.type == CT_SYNC_ERROR) {
+			*err = msg.err;
+			return -1;
+		}
+		return ct_err_set(err, EPROTO, "unexpected message %u from init", msg.type);
+	}
+	ct_err_clear(err);
+	close(l->sock);
+	l->sock = -1;
+	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
+	l->rec.status = CT_STATUS_RUNNING;
+	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
+		return -1;
+	run_hooks_logged(o, l->spec, CT_HOOK_POSTSTART, &l->rec, CT_STATUS_RUNNING);
 
 	return 0;
 }
@@ -401,18 +436,19 @@ static int kill_and_wait(const struct ct_record *rec, struct ct_err *err)
 	return ct_err_set(err, ETIMEDOUT, "wait for pid %d to exit", (int)rec->pid);
 }
 
-int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err)
+int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec,
+		   const struct ct_spec *spec, struct ct_err *err)
 {
 	struct ct_err e2 = {0};
-	struct ct_spec *spec = load_config_copy(dirfd, &e2);
+	struct ct_spec *copy = spec ? NULL : load_config_copy(dirfd, &e2);
 
 	/* As runc: what is left in the cgroup dies, then the cgroup goes, before poststop hooks. */
 	if (nsinit_cgroup_destroy(rec, err) < 0) {
-		ct_spec_free(spec);
+		ct_spec_free(copy);
 		return -1;
 	}
-	run_hooks_logged(o, spec, CT_HOOK_POSTSTOP, rec, CT_STATUS_STOPPED);
-	ct_spec_free(spec);
+	run_hooks_logged(o, spec ? spec : copy, CT_HOOK_POSTSTOP, rec, CT_STATUS_STOPPED);
+	ct_spec_free(copy);
 	if (!rec->own_mount_ns && rec->rootfs && rec->rootfs[0] &&
 	    ct_rootfs_cleanup(rec->rootfs, rec->rootfs_base_mount, err) < 0)
 		return ct_err_wrap(err, "unmount '%s'", rec->rootfs);
@@ -445,7 +481,7 @@ int cmd_delete(const struct opts *o, struct ct_err *err)
 		if (kill_and_wait(&c.rec, err) < 0)
 			return ct_err_wrap(err, "delete");
 	}
-	if (nsinit_destroy(o, c.dirfd, &c.rec, err) < 0)
+	if (nsinit_destroy(o, c.dirfd, &c.rec, NULL, err) < 0)
 		return ct_err_wrap(err, "delete");
 
 	return 0;

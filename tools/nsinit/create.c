@@ -416,6 +416,9 @@ static int talk_to_init(const struct opts *o, struct launch *l, int sock, struct
 				if (rc < 0)
 					return -1;
 			} else {
+				/* run relays it: the process may ask for its size at once. */
+				if (isatty(STDIN_FILENO))
+					ct_terminal_copy_size(STDIN_FILENO, fd);
 				l->pty_master = fd;
 			}
 			break;
@@ -627,11 +630,13 @@ void nsinit_launch_release(struct launch *l)
 		close(l->lockfd);
 	if (l->pty_master >= 0)
 		close(l->pty_master);
+	if (l->sock >= 0)
+		close(l->sock);
 	l->spec = NULL;
-	l->dirfd = l->lockfd = l->pty_master = -1;
+	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 }
 
-static int birth_with_env(const struct opts *o, struct launch *l, const char *bundle,
+static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
 	cleanup_close int fifo_fd = -1;
@@ -645,16 +650,17 @@ static int birth_with_env(const struct opts *o, struct launch *l, const char *bu
 		.env = env,
 		.keep_fds = 3 + o->preserve_fds + listen_fds,
 		.own_mount_ns = l->rec.own_mount_ns,
+		.start_now = for_run,
 	};
 	const struct ct_namespace *ns;
 	int rc;
 
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
-	if (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 ||
-	    fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0)
+	if (!a.start_now && (mkfifoat(l->dirfd, "exec.fifo", 0600) < 0 ||
+			     fchmodat(l->dirfd, "exec.fifo", 0622, 0) < 0))
 		return ct_err_set(err, errno, "make exec.fifo");
-	fifo_fd = openat(l->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
-	if (fifo_fd < 0)
+	fifo_fd = a.start_now ? -1 : openat(l->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+	if (!a.start_now && fifo_fd < 0)
 		return ct_err_set(err, errno, "open exec.fifo");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ct_err_set(err, errno, "socketpair");
@@ -700,12 +706,16 @@ static int birth_with_env(const struct opts *o, struct launch *l, const char *bu
 		return -1;
 	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
 		return -1;
+	if (talk_to_init(o, l, psock, err) < 0)
+		return -1;
+	if (for_run)
+		l->sock = steal_fd(&psock);
 
-	return talk_to_init(o, l, psock, err);
+	return 0;
 }
 
-static int birth(const struct opts *o, struct launch *l, const char *bundle, const char *rootfs,
-		 struct ct_err *err)
+static int birth(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
+		 const char *rootfs, struct ct_err *err)
 {
 	int listen_fds = listen_fds_passed();
 	char listen_env[32];
@@ -714,7 +724,7 @@ static int birth(const struct opts *o, struct launch *l, const char *bundle, con
 
 	if (!env)
 		return ct_err_set(err, ENOMEM, "build environment");
-	rc = birth_with_env(o, l, bundle, rootfs, env, listen_fds, err);
+	rc = birth_with_env(o, l, for_run, bundle, rootfs, env, listen_fds, err);
 	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
 	free(env);
 
@@ -727,12 +737,15 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	cleanup_free char *rootfs = NULL;
 
 	memset(l, 0, sizeof(*l));
-	l->dirfd = l->lockfd = l->pty_master = -1;
+	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 	/* A shim leaks its sockets into us: only the preserved fds may reach the container. */
 	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(),
 		~0U, CLOSE_RANGE_CLOEXEC);
 	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
 		return -1;
+	/* What start would refuse, run refuses before anything is made. */
+	if (for_run && !l->spec->process)
+		return ct_err_set(err, 0, "cannot start a container without process");
 	if (check_terminal_flags(o, l->spec, for_run, err) < 0 || check_env(l->spec, err) < 0 ||
 	    check_mount_ns(l->spec, err) < 0)
 		return -1;
@@ -754,13 +767,17 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		goto fail;
 
 	ct_log(CT_LOG_DEBUG, "%s: config of '%s' loaded", o->id, bundle);
-	if (birth(o, l, bundle, rootfs, err) < 0)
+	if (birth(o, l, for_run, bundle, rootfs, err) < 0)
 		goto fail;
-	ct_log(CT_LOG_DEBUG, "%s: init ready, waiting on exec.fifo", o->id);
-
-	l->rec.status = CT_STATUS_CREATED;
-	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
-		goto fail;
+	/* run starts at once: its state goes from creating to running. */
+	if (for_run) {
+		ct_log(CT_LOG_DEBUG, "%s: init ready", o->id);
+	} else {
+		ct_log(CT_LOG_DEBUG, "%s: init ready, waiting on exec.fifo", o->id);
+		l->rec.status = CT_STATUS_CREATED;
+		if (ct_state_save(l->dirfd, &l->rec, err) < 0)
+			goto fail;
+	}
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
 		goto fail;
 

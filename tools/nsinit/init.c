@@ -375,7 +375,13 @@ __attribute__((noreturn)) static void exec_process(struct init_ctx *c)
 	execve(c->exe, proc->args.v, c->a->env);
 	ct_err_set(&err, errno, "exec '%s'", c->exe);
 fail:
-	/* The parent may be gone by now: stderr (the container's) and the log are what is left. */
+	/* run waits on the socket for this; start has returned, so stderr and the log are left. */
+	if (c->a->start_now) {
+		struct ct_err ignored;
+
+		if (ct_sync_send(c->a->sock, CT_SYNC_ERROR, 0, &err, -1, &ignored) == 0)
+			_exit(127);
+	}
 	ct_err_str(&err, text, sizeof(text));
 	if (ct_log_has_file())
 		ct_log(CT_LOG_ERROR, "%s: %s", c->a->o->id, text);
@@ -444,6 +450,11 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	}
 	if (ct_sync_send(a->sock, CT_SYNC_READY, 0, NULL, -1, &err) < 0)
 		_exit(1);
+	/* run needs no exec.fifo: it is waiting, and our execve closes the socket it reads. */
+	if (a->start_now) {
+		close(c.fd_dir);
+		exec_process(&c);
+	}
 	close(a->sock);
 	if (wait_for_start(&c, &err) < 0) {
 		char text[CT_ERR_MSG_MAX + 64];

@@ -45,6 +45,7 @@ struct launch {
 	int dirfd;
 	int lockfd;
 	int pty_master; /* run without --console-socket relays this */
+	int sock;	/* run: the sync socket, which the init's execve closes */
 	bool reaped;
 };
 
@@ -75,10 +76,19 @@ int cmd_ps(const struct opts *o, struct ct_err *err);
 int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);
 
 /*
- * Removes a stopped container: poststop hooks, host mounts of a container
- * without its own mount namespace, the state directory.
+ * run's start: the init of a run goes on to execve without waiting on exec.fifo,
+ * so this waits for its sync socket to close (the execve) or for its error;
+ * poststart hooks follow.
  */
-int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);
+int nsinit_start_launched(const struct opts *o, struct launch *l, struct ct_err *err);
+
+/*
+ * Removes a stopped container: poststop hooks, host mounts of a container
+ * without its own mount namespace, the state directory. spec is its config,
+ * or NULL to read the copy in the state directory.
+ */
+int nsinit_destroy(const struct opts *o, int dirfd, struct ct_record *rec,
+		   const struct ct_spec *spec, struct ct_err *err);
 
 /* run.c: returns the container's exit status (128+N for signal N) in *ret_status. */
 int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err);
@@ -134,7 +144,7 @@ struct init_args {
 	const char *bundle;
 	char *const *env; /* process.env plus LISTEN_FDS/LISTEN_PID when passed */
 	int sock;	  /* the child's end of the sync socketpair */
-	int fifo_fd;	  /* O_PATH descriptor of exec.fifo */
+	int fifo_fd;	  /* O_PATH descriptor of exec.fifo, or -1 for run */
 	int lock_fd;	  /* the parent's flock: the init must not hold it */
 	int keep_fds;	  /* fds 0 .. keep_fds-1 reach the process */
 	bool new_user;
@@ -143,6 +153,7 @@ struct init_args {
 	bool has_uts;
 	bool new_time;
 	bool new_cgroup; /* unshared by the init once it is in its cgroup */
+	bool start_now;	 /* run: execve right after READY, errors go back over sock */
 	int cgroup_fd;	 /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 };
 

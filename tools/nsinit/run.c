@@ -144,7 +144,7 @@ static void finish(const struct opts *o, struct launch *l)
 	if (o->keep)
 		return;
 	if (ct_state_lock(l->dirfd, &l->lockfd, &err) < 0 ||
-	    nsinit_destroy(o, l->dirfd, &l->rec, &err) < 0)
+	    nsinit_destroy(o, l->dirfd, &l->rec, l->spec, &err) < 0)
 		ct_log(CT_LOG_WARN, "%s: delete: %s, ignoring", o->id,
 		       ct_err_str(&err, text, sizeof(text)));
 }
@@ -167,15 +167,12 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
 	}
-	/* The process may ask for its size at once: our terminal's goes over before start. */
-	if (l.pty_master >= 0 && isatty(STDIN_FILENO))
-		ct_terminal_copy_size(STDIN_FILENO, l.pty_master);
-	if (nsinit_start_locked(o, l.dirfd, &l.rec, err) < 0) {
+	if (nsinit_start_launched(o, &l, err) < 0) {
 		struct ct_err ignored;
 
 		kill(l.rec.pid, SIGKILL);
 		waitpid(l.rec.pid, NULL, 0);
-		nsinit_destroy(o, l.dirfd, &l.rec, &ignored);
+		nsinit_destroy(o, l.dirfd, &l.rec, l.spec, &ignored);
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
