@@ -61,10 +61,17 @@ teardown() {
 	[[ $stderr == "nsinit: $CONFINE_ID: "*"/process/rlimits/0"*"soft"* ]]
 }
 
-@test "nsinit: an RLIMIT_NOFILE too low for the init to reach start names the cause" {
+@test "nsinit: an RLIMIT_NOFILE too low for the init to open exec.fifo names the cause; run needs none" {
 	confine_bundle --seccomp none --rlimit RLIMIT_NOFILE=1:1 -- true
-	run -1 --separate-stderr confine_run
-	assert_output ""
-	assert_regex "$stderr" "error: $CONFINE_ID: open exec.fifo: Too many open files"
+	# run's init goes on to execve without exec.fifo: the process gets its limit and runs
+	run -0 confine_run
+	# create's init opens exec.fifo once start comes, and cannot
+	run -0 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" --log "$BATS_TEST_TMPDIR/nsinit.log" \
+		create --bundle "$BUNDLE" "$CONFINE_ID" 3>&-
+	run -1 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" start "$CONFINE_ID"
+	# the init dies as soon as it tries, which may be before start looks
+	assert_output --regexp "^nsinit: $CONFINE_ID: start: (container init exited before start|cannot start a container that has stopped)\$"
+	grep -q "error: $CONFINE_ID: open exec.fifo: Too many open files" "$BATS_TEST_TMPDIR/nsinit.log"
+	run -0 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" delete --force "$CONFINE_ID"
 	[[ ! -e $BATS_TEST_TMPDIR/state/$CONFINE_ID ]]
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "common/cleanup.h"
 #include "common/diag.h"
 #include "common/err.h"
@@ -165,9 +166,11 @@ static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 		/*
 		 * The time namespace is unshared by the init, which must set offsets before
 		 * entering it; the cgroup namespace too, once the init is in its cgroup, which
-		 * becomes its root.
+		 * becomes its root. The network namespace, the costliest to make, the init
+		 * makes itself while we set up its cgroups.
 		 */
-		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP)
+		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP &&
+			 ns->type != CT_NS_NETWORK)
 			flags |= (uint64_t)info->clone_flag;
 	}
 	return flags;
@@ -651,8 +654,12 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 		.keep_fds = 3 + o->preserve_fds + listen_fds,
 		.own_mount_ns = l->rec.own_mount_ns,
 		.start_now = for_run,
+		.cgroup_fd = -1,
 	};
 	const struct ct_namespace *ns;
+	enum ct_cgroup_mode mode;
+	struct ct_err ignored;
+	bool into_cgroup;
 	int rc;
 
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
@@ -678,10 +685,18 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	ns = ct_spec_find_ns(l->spec, CT_NS_CGROUP);
 	a.new_cgroup = ns && !ns->path;
 
-	if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
-		return -1;
-	ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
-	a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
+	/*
+	 * On cgroup2 the init is cloned into its cgroup, which must exist first. On
+	 * v1 it is moved there, so the cgroups are made while it makes its network
+	 * namespace, before it runs anything of the container's.
+	 */
+	into_cgroup = ct_cgroup_detect(&mode, &ignored) == 0 && mode == CT_CGROUP_V2;
+	if (into_cgroup) {
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
+			return -1;
+		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
+		a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
+	}
 	rc = spawn_init(&a, psock, &l->rec.pid, err);
 	close(sv[1]);
 	if (a.cgroup_fd >= 0)
@@ -689,6 +704,11 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (rc < 0)
 		return ct_err_wrap(err, "start container init");
 	ct_log(CT_LOG_DEBUG, "%s: init %d cloned", o->id, (int)l->rec.pid);
+	if (!into_cgroup) {
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
+			return -1;
+		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
+	}
 	/* The init waits for GO: it is in its cgroup before it runs anything of the container's. */
 	if (nsinit_cgroup_enter(&l->rec, l->rec.pid, err) < 0)
 		return -1;

@@ -440,6 +440,11 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		ct_err_set(&err, errno, "open '/proc/self/fd'");
 		goto fail;
 	}
+	/* Before GO: the parent makes the cgroups meanwhile. */
+	if (a->new_net && unshare(CLONE_NEWNET) < 0) {
+		ct_err_set(&err, errno, "unshare network namespace");
+		goto fail;
+	}
 	if (setup(&c, &err) < 0)
 		goto fail;
 
