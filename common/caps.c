@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "common/cleanup.h"
 #include "common/err.h"
@@ -116,12 +117,13 @@ static int held_masks(cap_value_t max, uint64_t *ret_bnd, uint64_t *ret_prm, uin
  * container) to warn and go on, not fail. Granting less is always safe.
  */
 static int trim_to_held(struct caps_masks *m, cap_value_t max, void (*warn)(const char *name),
-			struct ct_err *err)
+			uint64_t *ret_bnd, struct ct_err *err)
 {
 	uint64_t bnd = 0, prm = 0, inh = 0, warned = 0;
 
 	if (held_masks(max, &bnd, &prm, &inh, err) < 0)
 		return -1;
+	*ret_bnd = bnd;
 
 	/* A new inheritable set may take from the bounding set (with CAP_SETPCAP) or the old one.
 	 */
@@ -173,12 +175,13 @@ static int raise_effective(cap_value_t max, struct ct_err *err)
 	return 0;
 }
 
-static int drop_bounding(uint64_t keep, cap_value_t max, struct ct_err *err)
+/* held is the bounding set as read before: one read per capability is enough. */
+static int drop_bounding(uint64_t keep, uint64_t held, cap_value_t max, struct ct_err *err)
 {
 	for (cap_value_t c = 0; c < max; c++) {
 		char name[64];
 
-		if (is_set(keep, c) || cap_get_bound(c) <= 0)
+		if (is_set(keep, c) || !is_set(held, c))
 			continue;
 		if (cap_drop_bound(c) < 0) {
 			cap_name(c, name, sizeof(name));
@@ -230,8 +233,11 @@ static int set_pei(const struct caps_masks *m, cap_value_t max, struct ct_err *e
 
 static int set_ambient(uint64_t ambient, cap_value_t max, struct ct_err *err)
 {
-	/* A kernel without ambient capabilities (before 4.3) is fine as long as none are asked. */
-	if (cap_reset_ambient() < 0 && ambient)
+	/*
+	 * A kernel without ambient capabilities (before 4.3) is fine as long as none are asked.
+	 * One prctl: libcap's cap_reset_ambient asks about each capability first.
+	 */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && ambient)
 		return ct_err_set(err, errno, "clear ambient capabilities");
 	for (cap_value_t c = 0; c < max; c++) {
 		char name[64];
@@ -253,9 +259,10 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 	static const struct ct_capabilities none;
 	cap_value_t max = cap_max_bits();
 	struct caps_masks m;
+	uint64_t held_bnd = 0;
 
 	caps_to_masks(caps ? caps : &none, max, warn, &m);
-	if (trim_to_held(&m, max, warn, err) < 0)
+	if (trim_to_held(&m, max, warn, &held_bnd, err) < 0)
 		return -1;
 
 	/*
@@ -268,7 +275,7 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 		return -1;
 
 	/* Bounding first: it needs CAP_SETPCAP, which the next step may drop. */
-	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, max, err) < 0)
+	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, held_bnd, max, err) < 0)
 		return -1;
 	if (set_pei(&m, max, err) < 0)
 		return -1;

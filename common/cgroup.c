@@ -186,20 +186,15 @@ struct cg_mount {
  * cgroup2, in the text of /proc/self/mountinfo (read once for all hierarchies:
  * the kernel formats every mount on each read).
  */
-static int find_mount(const char *mountinfo, const char *ctrls, struct cg_mount *ret,
+static int find_mount(const char *mountinfo, size_t len, const char *ctrls, struct cg_mount *ret,
 		      struct ct_err *err)
 {
-	for (const char *next = mountinfo; *next;) {
+	/* Its lines end in NUL (split_lines). */
+	for (const char *line = mountinfo; line < mountinfo + len; line += strlen(line) + 1) {
 		char root[PATH_MAX], mnt[PATH_MAX], fstype[64], opts[512];
-		const char *end = strchrnul(next, '\n');
-		cleanup_free char *line = strndup(next, (size_t)(end - next));
-		const char *sep;
+		const char *sep = strstr(line, " - ");
 		bool match = true;
 
-		if (!line)
-			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
-		next = *end ? end + 1 : end;
-		sep = strstr(line, " - ");
 		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
 		    sscanf(sep + 3, "%63s %*s %511s", fstype, opts) != 2)
 			continue;
@@ -230,6 +225,14 @@ static int find_mount(const char *mountinfo, const char *ctrls, struct cg_mount 
 	}
 
 	return ct_err_set(err, ENOENT, "find the mount of cgroup '%s'", *ctrls ? ctrls : "cgroup2");
+}
+
+/* Ends each line of text in NUL, so a line can be scanned again and again in place. */
+static void split_lines(char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			text[i] = '\0';
 }
 
 /* Refuses "..", ".", empty components and control characters in a cgroupsPath. */
@@ -292,15 +295,17 @@ static int build_path(const struct cg_mount *m, const char *own, const char *cg_
 /* Reads /proc/self/cgroup: every hierarchy we are in, with our path there. */
 static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-	cleanup_free char *line = NULL;
 	cleanup_free char *mountinfo = NULL;
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
 	size_t cap = 0, len = 0;
 
-	if (!f)
-		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
 	if (ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0)
 		return -1;
+	split_lines(mountinfo, len);
+	f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
 	while (getline(&line, &cap, f) > 0) {
 		char *ctrls, *own, *nl = strchr(line, '\n');
 		struct cg_mount m = {.is_v2 = false};
@@ -318,7 +323,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 			continue;
 		if (cg->mode == CT_CGROUP_V2 && *ctrls)
 			continue;
-		if (find_mount(mountinfo, ctrls, &m, err) < 0) {
+		if (find_mount(mountinfo, len, ctrls, &m, err) < 0) {
 			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not
 			 * ours to use. */
 			if (err->errnum == ENOENT)
@@ -576,13 +581,51 @@ fail_free:
 	return NULL;
 }
 
-int ct_cgroup_enter(const struct ct_cgroup *cg, pid_t pid, struct ct_err *err)
+int ct_cgroup_open_entries(const struct ct_cgroup *cg, int *fds, size_t max, size_t *ret_n,
+			   struct ct_err *err)
 {
-	for (size_t i = 0; i < cg->n; i++)
-		if (cg_writef(cg->dirs[i].path, "cgroup.procs", err, "%d", (int)pid) < 0)
-			return ct_err_wrap(err, "move pid %d into its cgroup", (int)pid);
+	size_t n = 0;
+
+	if (cg->n > max)
+		return ct_err_set(err, E2BIG, "%zu cgroup hierarchies, at most %zu", cg->n, max);
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct cg_dir *d = &cg->dirs[i];
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", d->path, d->is_v2 ? "cgroup.procs" : "tasks");
+		fds[n] = open(path, O_WRONLY | O_CLOEXEC);
+		if (fds[n] < 0) {
+			ct_err_set(err, errno, "open '%s'", path);
+			while (n > 0)
+				close(fds[--n]);
+			return -1;
+		}
+		n++;
+	}
+	*ret_n = n;
 
 	return 0;
+}
+
+int ct_cgroup_enter_self(const int *fds, size_t n, struct ct_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && write(fds[i], "0", 1) != 1) {
+			char link[64], path[PATH_MAX];
+			ssize_t len;
+
+			rc = -errno;
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", fds[i]);
+			len = readlink(link, path, sizeof(path) - 1);
+			path[len > 0 ? len : 0] = '\0';
+			ct_err_set(err, -rc, "move into cgroup: write '%s'", len > 0 ? path : "?");
+		}
+		close(fds[i]);
+	}
+
+	return rc < 0 ? -1 : 0;
 }
 
 int ct_cgroup_open_v2_dirfd(const struct ct_cgroup *cg, struct ct_err *err)

@@ -56,13 +56,27 @@ struct ct_cgroup_config {
  */
 struct ct_cgroup *ct_cgroup_create(const struct ct_cgroup_config *cfg, struct ct_err *err);
 
-/* Moves pid (all its threads) into every directory of the cgroup. */
-int ct_cgroup_enter(const struct ct_cgroup *cg, pid_t pid, struct ct_err *err);
+/* At most this many hierarchies take part in a self move (v1 has about a dozen). */
+#define CT_CGROUP_MAX_ENTRIES 32
+
+/*
+ * For a process that moves itself in: per hierarchy, an open descriptor of
+ * v1's "tasks" (cgroup2's "cgroup.procs"), *ret_n of them. Writing "0" there
+ * moves the writer. On v1 the kernel then takes no global lock, where moving
+ * another process takes one that waits for an RCU grace period now and then
+ * (milliseconds). Permission goes with the opener's credentials, so the
+ * descriptors may be handed to a process in a user namespace.
+ */
+int ct_cgroup_open_entries(const struct ct_cgroup *cg, int *fds, size_t max, size_t *ret_n,
+			   struct ct_err *err);
+
+/* Moves the caller in through descriptors of ct_cgroup_open_entries, closing them. */
+int ct_cgroup_enter_self(const int *fds, size_t n, struct ct_err *err);
 
 /*
  * A new O_DIRECTORY descriptor of the cgroup2 directory for clone3's
  * CLONE_INTO_CGROUP. Only on pure v2 (on hybrid hosts the v1 hierarchies
- * need ct_cgroup_enter anyway): returns -1 with errnum EOPNOTSUPP otherwise.
+ * need ct_cgroup_enter_self anyway): returns -1 with errnum EOPNOTSUPP otherwise.
  */
 int ct_cgroup_open_v2_dirfd(const struct ct_cgroup *cg, struct ct_err *err);
 

@@ -30,7 +30,8 @@ struct cg_mnt {
 struct cg_list {
 	struct cg_mnt *v;
 	size_t n;
-	char *self_cgroup; /* the text of /proc/self/cgroup */
+	char *self_cgroup; /* the text of /proc/self/cgroup, each line ending in NUL */
+	size_t self_len;
 };
 
 static void cg_list_free(struct cg_list *l)
@@ -129,7 +130,7 @@ static int read_cgroup_mounts(struct cg_list *l, struct ct_err *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	cleanup_free char *line = NULL;
-	size_t cap = 0, len = 0;
+	size_t cap = 0;
 
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
@@ -137,8 +138,11 @@ static int read_cgroup_mounts(struct cg_list *l, struct ct_err *err)
 		if (parse_line(l, line) < 0)
 			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
 	/* Read once here, not once per hierarchy. */
-	if (ct_read_file("/proc/self/cgroup", &l->self_cgroup, &len, err) < 0)
+	if (ct_read_file("/proc/self/cgroup", &l->self_cgroup, &l->self_len, err) < 0)
 		return -1;
+	for (size_t i = 0; i < l->self_len; i++)
+		if (l->self_cgroup[i] == '\n')
+			l->self_cgroup[i] = '\0';
 
 	return 0;
 }
@@ -172,27 +176,27 @@ static bool controllers_match(const char *ctrls, const char *super_opts)
 	return true;
 }
 
-/* This process's cgroup in the hierarchy of mount c, as /proc/self/cgroup (its text) says. */
-static int own_cgroup(const char *self_cgroup, const struct cg_mnt *c, char **ret_path,
+/* This process's cgroup in the hierarchy of mount c, as /proc/self/cgroup (in l) says. */
+static int own_cgroup(const struct cg_list *l, const struct cg_mnt *c, char **ret_path,
 		      struct ct_err *err)
 {
 	bool v2 = strcmp(c->fstype, "cgroup2") == 0;
 
-	for (const char *next = self_cgroup; *next;) {
-		const char *end = strchrnul(next, '\n');
-		cleanup_free char *line = strndup(next, (size_t)(end - next));
+	for (const char *next = l->self_cgroup; next < l->self_cgroup + l->self_len;
+	     next += strlen(next) + 1) {
+		char line[PATH_MAX + 512];
+		size_t n = strlen(next);
 		char *ctrls, *path;
 
-		if (!line)
-			return ct_err_set(err, ENOMEM, "read '/proc/self/cgroup'");
-		next = *end ? end + 1 : end;
+		if (n >= sizeof(line))
+			continue;
+		memcpy(line, next, n + 1);
 		ctrls = strchr(line, ':');
 		path = ctrls ? strchr(ctrls + 1, ':') : NULL;
 		if (!path)
 			continue;
 		*ctrls++ = '\0';
 		*path++ = '\0';
-		path[strcspn(path, "\n")] = '\0';
 		if (v2 ? strcmp(line, "0") == 0 : controllers_match(ctrls, c->super_opts)) {
 			*ret_path = strdup(path);
 			return *ret_path ? 0 : ct_err_set(err, ENOMEM, "read '/proc/self/cgroup'");
@@ -203,14 +207,14 @@ static int own_cgroup(const char *self_cgroup, const struct cg_mnt *c, char **re
 }
 
 /* The host directory of our cgroup: the mountpoint plus our path below the mount's root. */
-static int host_dir(const char *self_cgroup, const struct cg_mnt *c, char **ret_dir,
+static int host_dir(const struct cg_list *l, const struct cg_mnt *c, char **ret_dir,
 		    struct ct_err *err)
 {
 	char *own = NULL;
 	size_t rlen = strcmp(c->root, "/") == 0 ? 0 : strlen(c->root);
 	int rc = 0;
 
-	if (own_cgroup(self_cgroup, c, &own, err) < 0 || !own)
+	if (own_cgroup(l, c, &own, err) < 0 || !own)
 		return -1;
 	if (rlen && (strncmp(own, c->root, rlen) != 0 || (own[rlen] && own[rlen] != '/')))
 		rc = ct_err_set(err, ENOENT, "cgroup '%s' is outside the mount '%s'", own,
@@ -223,13 +227,13 @@ static int host_dir(const char *self_cgroup, const struct cg_mnt *c, char **ret_
 	return rc;
 }
 
-static int bind_host_cgroup(const char *self_cgroup, const struct cg_mnt *c, int target,
+static int bind_host_cgroup(const struct cg_list *l, const struct cg_mnt *c, int target,
 			    const struct ct_mount_opts *o, struct ct_err *err)
 {
 	cleanup_free char *dir = NULL;
 	cleanup_close int src = -1;
 
-	if (host_dir(self_cgroup, c, &dir, err) < 0 || !dir)
+	if (host_dir(l, c, &dir, err) < 0 || !dir)
 		return -1;
 	src = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
@@ -279,7 +283,7 @@ static int mount_hierarchy(const struct cg_list *l, const struct cg_mnt *c, int 
 	if (has_ns)
 		return mount_fresh_cgroup(c, target, &sub, err);
 
-	return bind_host_cgroup(l->self_cgroup, c, target, &sub, err);
+	return bind_host_cgroup(l, c, target, &sub, err);
 }
 
 static const struct cg_mnt *find_unified(const struct cg_list *l)
@@ -373,5 +377,5 @@ int ct_mount_cgroup(int rootfd, const struct ct_mount *m, const struct ct_mount_
 		return 0;
 	}
 
-	return bind_host_cgroup(l.self_cgroup, unified, target, opts, err);
+	return bind_host_cgroup(&l, unified, target, opts, err);
 }

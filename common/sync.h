@@ -7,13 +7,13 @@
 #include "common/err.h"
 
 enum ct_sync_type {
-	CT_SYNC_GO = 1,	    /* parent: maps written, carry on */
+	CT_SYNC_GO = 1,	    /* parent: maps written, carry on (v1: cgroup entries ride along) */
 	CT_SYNC_PID,	    /* intermediate: the init's pid (in pid) */
 	CT_SYNC_HOOKS,	    /* child: namespaces and mounts exist, run createRuntime */
 	CT_SYNC_HOOKS_DONE, /* parent: hooks ran */
 	CT_SYNC_PTY,	    /* child: the pty master rides along */
 	CT_SYNC_SECCOMP,    /* child: the seccomp notify fd rides along */
-	CT_SYNC_READY,	    /* child: set up, now blocking on exec.fifo */
+	CT_SYNC_READY,	    /* child: set up; waits on exec.fifo (run: goes on to execve) */
 	CT_SYNC_ERROR,	    /* either side: err holds why */
 };
 
@@ -27,6 +27,14 @@ struct ct_sync_msg {
 /* Sends one message, with fd passed over SCM_RIGHTS when fd >= 0. */
 int ct_sync_send(int sock, enum ct_sync_type type, int32_t pid, const struct ct_err *payload,
 		 int fd, struct ct_err *err);
+
+/* Sends one message with n descriptors (at most 32) over SCM_RIGHTS. */
+int ct_sync_send_fds(int sock, enum ct_sync_type type, int32_t pid, const int *fds, size_t n,
+		     struct ct_err *err);
+
+/* Receives one message and up to max descriptors into fds (*ret_n of them; the rest closed). */
+int ct_sync_recv_fds(int sock, struct ct_sync_msg *msg, int *fds, size_t max, size_t *ret_n,
+		     struct ct_err *err);
 
 /*
  * Receives one message; a received descriptor lands in *ret_fd (else -1) when

@@ -122,36 +122,46 @@ static void destroy_ok(struct ct_cgroup *cg, const char *name)
 }
 
 /*
- * Forks a child that waits until it is in the cgroup, then runs fn and exits
- * with its result. Returns the pid, or -1.
+ * Forks a child that moves itself into the cgroup (as the container's init
+ * does), then runs fn and exits with its result. Returns the pid, or -1.
  */
 static pid_t child_in(const struct ct_cgroup *cg, int (*fn)(void *), void *arg)
 {
+	int fds[CT_CGROUP_MAX_ENTRIES];
 	struct ct_err err;
-	int go[2];
+	int in[2];
+	size_t n = 0;
 	pid_t pid;
 	char c = 0;
 
-	if (pipe2(go, O_CLOEXEC) < 0)
+	if (ct_cgroup_open_entries(cg, fds, CT_CGROUP_MAX_ENTRIES, &n, &err) < 0) {
+		printf("#   open entries: %s (%s)\n", err.msg, strerror(err.errnum));
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0)
 		return -1;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
+		close(in[0]);
+		if (ct_cgroup_enter_self(fds, n, &err) < 0) {
+			printf("#   enter: %s (%s)\n", err.msg, strerror(err.errnum));
+			_exit(121);
+		}
+		/* In: the caller may look at the cgroup now. */
+		if (write(in[1], &c, 1) != 1)
 			_exit(120);
+		close(in[1]);
 		_exit(fn(arg));
 	}
-	close(go[0]);
-	if (pid > 0 && ct_cgroup_enter(cg, pid, &err) < 0) {
-		printf("#   enter: %s (%s)\n", err.msg, strerror(err.errnum));
-		kill(pid, SIGKILL);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	close(in[1]);
+	if (pid > 0 && read(in[0], &c, 1) != 1) {
 		waitpid(pid, NULL, 0);
 		pid = -1;
 	}
-	if (pid > 0 && write(go[1], &c, 1) != 1)
-		pid = -1;
-	close(go[1]);
+	close(in[0]);
 	return pid;
 }
 

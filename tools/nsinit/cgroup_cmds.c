@@ -356,17 +356,19 @@ static struct ct_cgroup *record_cgroup(const struct ct_record *rec, struct ct_er
 	return cg;
 }
 
-int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err)
+int nsinit_cgroup_open_entries(const struct ct_record *rec, int *fds, size_t max, size_t *ret_n,
+			       struct ct_err *err)
 {
 	struct ct_cgroup *cg;
 	int rc;
 
+	*ret_n = 0;
 	if (!rec->cgroup)
 		return 0;
 	cg = record_cgroup(rec, err);
 	if (!cg)
 		return -1;
-	rc = ct_cgroup_enter(cg, pid, err);
+	rc = ct_cgroup_open_entries(cg, fds, max, ret_n, err);
 	ct_cgroup_free(cg);
 
 	return rc;

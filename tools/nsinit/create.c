@@ -639,6 +639,20 @@ void nsinit_launch_release(struct launch *l)
 	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 }
 
+/* The init's ways into its v1 cgroups, until GO hands them over. */
+struct entries {
+	int fds[CT_CGROUP_MAX_ENTRIES];
+	size_t n;
+};
+
+static void entries_close(struct entries *e)
+{
+	while (e->n > 0)
+		close(e->fds[--e->n]);
+}
+
+#define cleanup_entries __attribute__((cleanup(entries_close)))
+
 static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
@@ -659,6 +673,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	const struct ct_namespace *ns;
 	enum ct_cgroup_mode mode;
 	struct ct_err ignored;
+	cleanup_entries struct entries ent = {.n = 0};
 	bool into_cgroup;
 	int rc;
 
@@ -709,8 +724,9 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	}
-	/* The init waits for GO: it is in its cgroup before it runs anything of the container's. */
-	if (nsinit_cgroup_enter(&l->rec, l->rec.pid, err) < 0)
+	/* It moves itself in on GO, before it runs anything of the container's. */
+	if (!into_cgroup &&
+	    nsinit_cgroup_open_entries(&l->rec, ent.fds, CT_CGROUP_MAX_ENTRIES, &ent.n, err) < 0)
 		return -1;
 	if (ct_proc_start_time(l->rec.pid, &l->rec.start_time, NULL, err) < 0)
 		return -1;
@@ -724,7 +740,9 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (l->spec->process && l->spec->process->has_oom_score_adj &&
 	    ct_procattr_set_oom_score_adj(l->rec.pid, l->spec->process->oom_score_adj, err) < 0)
 		return -1;
-	if (ct_sync_send(psock, CT_SYNC_GO, l->rec.pid, NULL, -1, err) < 0)
+	rc = ct_sync_send_fds(psock, CT_SYNC_GO, l->rec.pid, ent.fds, ent.n, err);
+	entries_close(&ent);
+	if (rc < 0)
 		return -1;
 	if (talk_to_init(o, l, psock, err) < 0)
 		return -1;

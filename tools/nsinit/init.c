@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/caps.h"
+#include "common/cgroup.h"
 #include "common/cleanup.h"
 #include "common/err.h"
 #include "common/hooks.h"
@@ -266,12 +267,14 @@ static int enter_root(struct init_ctx *c, struct ct_err *err)
 
 	if (ct_rootfs_prepare(a->spec, a->rootfs, err) < 0)
 		return ct_err_wrap(err, "prepare rootfs");
-	if (ct_sync_send(a->sock, CT_SYNC_HOOKS, 0, NULL, -1, err) < 0)
-		return -1;
-	{
+	/* The parent runs prestart and createRuntime now; without any, there is nothing to wait
+	 * for. */
+	if (ct_hooks_stage(a->spec->hooks, CT_HOOK_PRESTART)->n ||
+	    ct_hooks_stage(a->spec->hooks, CT_HOOK_CREATE_RUNTIME)->n) {
 		struct ct_sync_msg msg;
 
-		if (ct_sync_expect(a->sock, CT_SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
+		if (ct_sync_send(a->sock, CT_SYNC_HOOKS, 0, NULL, -1, err) < 0 ||
+		    ct_sync_expect(a->sock, CT_SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
 			return -1;
 	}
 	if (run_hooks(c, CT_HOOK_CREATE_CONTAINER, err) < 0)
@@ -313,17 +316,31 @@ static int join_session_keyring(const char *id, struct ct_err *err)
 static int setup(struct init_ctx *c, struct ct_err *err)
 {
 	struct init_args *a = c->a;
+	int entries[CT_CGROUP_MAX_ENTRIES];
 	struct ct_sync_msg msg;
+	size_t n = 0;
 
-	if (ct_sync_expect(a->sock, CT_SYNC_GO, &msg, NULL, err) < 0)
+	if (ct_sync_recv_fds(a->sock, &msg, entries, CT_CGROUP_MAX_ENTRIES, &n, err) < 0)
 		return -1;
+	if (msg.type != CT_SYNC_GO) {
+		while (n > 0)
+			close(entries[--n]);
+		if (msg.type == CT_SYNC_ERROR) {
+			*err = msg.err;
+			return -1;
+		}
+		return ct_err_set(err, EPROTO, "unexpected sync message %u (wanted GO)", msg.type);
+	}
 	c->host_pid = msg.pid;
+	/* First of all: on v1 the parent handed us the cgroups' "tasks" files to move ourselves. */
+	if (ct_cgroup_enter_self(entries, n, err) < 0)
+		return -1;
 	/* Root in the new user namespace, now that the maps exist; an unmapped 0 keeps our ids. */
 	if (a->new_user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
 		return ct_err_set(err, errno, "become root in the user namespace");
 	if (a->new_time && enter_time_ns(a->spec->linux_, err) < 0)
 		return -1;
-	/* The parent moved us into the container's cgroup before GO: it is the namespace's root. */
+	/* We are in the container's cgroup (cloned there, or moved above): the namespace's root. */
 	if (a->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return ct_err_set(err, errno, "unshare cgroup namespace");
 	if (setsid() < 0)

@@ -117,12 +117,14 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 /*
  * An O_CLOEXEC descriptor of the recorded cgroup2 directory for clone3's
  * CLONE_INTO_CGROUP, or -1 (no cgroup, or not a pure v2 host: then the
- * caller uses nsinit_cgroup_enter alone).
+ * init moves itself in through nsinit_cgroup_open_entries).
  */
 int nsinit_cgroup_dirfd(const struct ct_record *rec);
 
-/* Moves pid into the recorded cgroup; 0 when there is none. */
-int nsinit_cgroup_enter(const struct ct_record *rec, pid_t pid, struct ct_err *err);
+/* Descriptors through which the init moves itself into the container's cgroups (none
+ * without one); see ct_cgroup_open_entries. */
+int nsinit_cgroup_open_entries(const struct ct_record *rec, int *fds, size_t max, size_t *ret_n,
+			       struct ct_err *err);
 
 /* Thaws the recorded cgroup (delete --force of a paused container); 0 when there is none. */
 int nsinit_cgroup_thaw(const struct ct_record *rec, struct ct_err *err);
