@@ -1,9 +1,10 @@
 #!/bin/bash
 # `nsinit run` of /bin/true, sequentially, next to `runc run` and `crun run` on
-# the same bundle and config (runc spec, args /bin/true, no terminal): mean
-# wall time per run and ratios to crun, peak RSS of one run (GNU time), and the
-# binary sizes. All runtimes run in a private mount namespace without the
-# cgroup2 mount, which crun refuses on this hybrid host.
+# the same bundle and config (runc spec, args /bin/true, no terminal), in
+# rounds: mean and median wall time per run and their ratios to crun, peak RSS
+# of one run (GNU time), and the binary sizes. All runtimes run in a private
+# mount namespace without the cgroup2 mount, which crun refuses on this hybrid
+# host.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -63,12 +64,22 @@ for rt in nsinit runc crun; do
 	fi
 done
 
-declare -A mean rss size loaded
+# The runs go in rounds, each runtime in turn, so a slow minute of the machine (another
+# VM on the host, the kernel's background work) weighs on all three alike.
+ROUNDS=${BENCH_ROUNDS:-5}
+((RUNS >= ROUNDS)) || ROUNDS=$RUNS
+declare -A mean median rss size loaded
+for ((round = 0; round < ROUNDS; round++)); do
+	for rt in nsinit runc crun; do
+		bin=$(cmd_of "$rt")
+		hyperfine -N --runs $((RUNS / ROUNDS)) --warmup 3 --export-json "$tmp/$rt.$round.json" \
+			--style none "$bin --root $tmp/state/$rt-root run --bundle $tmp/bundle $id" >/dev/null
+	done
+done
 for rt in nsinit runc crun; do
 	bin=$(cmd_of "$rt")
-	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$tmp/$rt.json" --style none \
-		"$bin --root $tmp/state/$rt-root run --bundle $tmp/bundle $id" >/dev/null
-	mean[$rt]=$(jq '.results[0].mean * 1000' "$tmp/$rt.json")
+	mean[$rt]=$(jq -s '[.[].results[0].times[]] | add / length * 1000' "$tmp/$rt".*.json)
+	median[$rt]=$(jq -s '[.[].results[0].times[]] | sort | .[length / 2 | floor] * 1000' "$tmp/$rt".*.json)
 	rss[$rt]=$(/usr/bin/time -f %M "$bin" --root "$tmp/state/$rt-root" run --bundle "$tmp/bundle" "$id" \
 		2>&1 >/dev/null </dev/null | tail -n1)
 	size[$rt]=$(stat -L -c %s "$bin")
@@ -76,11 +87,12 @@ for rt in nsinit runc crun; do
 	loaded[$rt]=$(size "$(readlink -f "$bin")" | awk 'NR == 2 { print $1 + $2 }')
 done
 
-printf '%d sequential runs of /bin/true\n' "$RUNS"
-printf '%-8s %12s %14s %14s %14s %16s\n' runtime "ms per run" "vs crun" "peak RSS KiB" \
-	"file bytes" "text+data bytes"
+printf '%d sequential runs of /bin/true, in %d rounds\n' $((RUNS / ROUNDS * ROUNDS)) "$ROUNDS"
+printf '%-8s %11s %9s %13s %9s %13s %14s %16s\n' runtime "mean ms" "vs crun" "median ms" \
+	"vs crun" "peak RSS KiB" "file bytes" "text+data bytes"
 for rt in nsinit runc crun; do
-	printf '%-8s %12.2f %14.2f %14s %14s %16s\n' "$rt" "${mean[$rt]}" \
-		"$(jq -n "${mean[$rt]} / ${mean[crun]}")" "${rss[$rt]}" "${size[$rt]}" "${loaded[$rt]}"
+	printf '%-8s %11.2f %9.2f %13.2f %9.2f %13s %14s %16s\n' "$rt" "${mean[$rt]}" \
+		"$(jq -n "${mean[$rt]} / ${mean[crun]}")" "${median[$rt]}" \
+		"$(jq -n "${median[$rt]} / ${median[crun]}")" "${rss[$rt]}" "${size[$rt]}" "${loaded[$rt]}"
 done
 echo "(nsinit is linked static-pie, so its text+data holds its libraries; runc and crun map theirs)"
