@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -282,6 +283,8 @@ static int mount_hierarchy(const struct cg_list *l, const struct cg_mnt *c, int 
 	sub.sb_flags = sub.sb_clear = 0;
 	if (has_ns)
 		return mount_fresh_cgroup(c, target, &sub, err);
+	/* The tree's one recursive call gives a bind its words (mount_v1_tree). */
+	sub.attr_set = sub.attr_clr = sub.rec_set = sub.rec_clr = 0;
 
 	return bind_host_cgroup(l, c, target, &sub, err);
 }
@@ -333,19 +336,28 @@ static int mount_v1_tree(int rootfd, const struct ct_mount *m, const struct ct_m
 
 		if (strcmp(l->v[i].mountpoint, CGROUP_ROOT) == 0)
 			continue;
-		/* The tmpfs is ours and fresh: resolving beneath it cannot leave it. */
-		if (ct_path_mkdir_in_root(mnt, name, 0755, &sub, err) < 0)
-			return -1;
+		/* The tmpfs is ours and fresh, and name one component: no resolving needed. */
+		if (mkdirat(mnt, name, 0755) < 0)
+			return ct_err_set(err, errno, "mkdir '%s/%s'", m->destination, name);
+		sub = openat(mnt, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			return ct_err_set(err, errno, "open '%s/%s'", m->destination, name);
 		if (mount_hierarchy(l, &l->v[i], sub, o, has_ns, err) < 0)
 			return -1;
 		link_merged(mnt, name);
 	}
 
-	if (o->attr_set & MOUNT_ATTR_RDONLY) {
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	/*
+	 * The mount's words (ro, nosuid, ...) on the tmpfs and every hierarchy below it at
+	 * once, recursive ones first as on any mount: a dozen binds need no call each.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		struct mount_attr attr = {.attr_set = pass ? o->attr_set : o->rec_set,
+					  .attr_clr = pass ? o->attr_clr : o->rec_clr};
 
-		if (mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-			return ct_err_set(err, errno, "make '%s' read-only", m->destination);
+		if ((attr.attr_set | attr.attr_clr) != 0 &&
+		    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			return ct_err_set(err, errno, "set the attributes of '%s'", m->destination);
 	}
 
 	return ct_mount_set_propagation(mnt, o, err);

@@ -238,6 +238,11 @@ ct_mountinfo() {
 	if [[ -d /sys/fs/cgroup/memory ]]; then
 		assert_line "memory"
 		assert_line "unified"
+		# each hierarchy bound below the tmpfs is read-only too
+		ct_sh 'mkdir /sys/fs/cgroup/memory/sub 2>&1; mkdir /sys/fs/cgroup/pids/sub 2>&1; true'
+		assert_success
+		assert_line "mkdir: can't create directory '/sys/fs/cgroup/memory/sub': Read-only file system"
+		assert_line "mkdir: can't create directory '/sys/fs/cgroup/pids/sub': Read-only file system"
 	fi
 }
 
