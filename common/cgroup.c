@@ -181,58 +181,86 @@ struct cg_mount {
 	bool is_v2;
 };
 
+/* A cgroup mount below /sys/fs/cgroup, its fields pointing into the mountinfo text. */
+struct mi_entry {
+	const char *root, *mnt, *fstype, *opts;
+};
+
+struct mi_table {
+	struct mi_entry *v;
+	size_t n;
+};
+
 /*
- * Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of
- * cgroup2, in the text of /proc/self/mountinfo (read once for all hierarchies:
- * the kernel formats every mount on each read).
+ * Splits /proc/self/mountinfo's text in place into its cgroup mounts below
+ * /sys/fs/cgroup. Read and parsed once for all hierarchies: the kernel formats
+ * every mount on each read. A line: "36 25 0:31 /ROOT /POINT opts [tags] - TYPE SOURCE SUPER".
  */
-static int find_mount(const char *mountinfo, size_t len, const char *ctrls, struct cg_mount *ret,
+static int parse_mountinfo(char *text, struct mi_table *t, struct ct_err *err)
+{
+	char *save_line = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save_line); line;
+	     line = strtok_r(NULL, "\n", &save_line)) {
+		char *f[64];
+		char *save = NULL;
+		size_t n = 0, dash = 0;
+		struct mi_entry *grown;
+
+		for (char *w = strtok_r(line, " ", &save); w && n < 64;
+		     w = strtok_r(NULL, " ", &save))
+			f[n++] = w;
+		for (size_t i = 6; i < n && !dash; i++)
+			if (strcmp(f[i], "-") == 0)
+				dash = i;
+		if (!dash || dash + 3 >= n)
+			continue;
+		if ((strcmp(f[dash + 1], "cgroup") != 0 && strcmp(f[dash + 1], "cgroup2") != 0) ||
+		    strncmp(f[4], CG_ROOT, strlen(CG_ROOT)) != 0)
+			continue;
+		grown = realloc(t->v, (t->n + 1) * sizeof(*grown));
+		if (!grown)
+			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
+		t->v = grown;
+		t->v[t->n++] = (struct mi_entry){f[3], f[4], f[dash + 1], f[dash + 3]};
+	}
+
+	return 0;
+}
+
+/* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2. */
+static int find_mount(const struct mi_table *t, const char *ctrls, struct cg_mount *ret,
 		      struct ct_err *err)
 {
-	/* Its lines end in NUL (split_lines). */
-	for (const char *line = mountinfo; line < mountinfo + len; line += strlen(line) + 1) {
-		char root[PATH_MAX], mnt[PATH_MAX], fstype[64], opts[512];
-		const char *sep = strstr(line, " - ");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mi_entry *e = &t->v[i];
 		bool match = true;
 
-		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
-		    sscanf(sep + 3, "%63s %*s %511s", fstype, opts) != 2)
-			continue;
-		if (strncmp(mnt, CG_ROOT, strlen(CG_ROOT)) != 0)
-			continue;
 		if (!*ctrls) {
-			if (strcmp(fstype, "cgroup2") != 0)
+			if (strcmp(e->fstype, "cgroup2") != 0)
 				continue;
 		} else {
 			char want[512];
 			char *save = NULL;
 
-			if (strcmp(fstype, "cgroup") != 0)
+			if (strcmp(e->fstype, "cgroup") != 0)
 				continue;
 			snprintf(want, sizeof(want), "%s", ctrls);
 			for (char *c = strtok_r(want, ",", &save); c;
 			     c = strtok_r(NULL, ",", &save))
-				if (!list_has(opts, c, ','))
+				if (!list_has(e->opts, c, ','))
 					match = false;
 			if (!match)
 				continue;
 		}
-		snprintf(ret->mountpoint, sizeof(ret->mountpoint), "%s", mnt);
-		snprintf(ret->root, sizeof(ret->root), "%s", root);
-		snprintf(ret->superopts, sizeof(ret->superopts), "%s", opts);
+		snprintf(ret->mountpoint, sizeof(ret->mountpoint), "%s", e->mnt);
+		snprintf(ret->root, sizeof(ret->root), "%s", e->root);
+		snprintf(ret->superopts, sizeof(ret->superopts), "%s", e->opts);
 		ret->is_v2 = !*ctrls;
 		return 0;
 	}
 
 	return ct_err_set(err, ENOENT, "find the mount of cgroup '%s'", *ctrls ? ctrls : "cgroup2");
-}
-
-/* Ends each line of text in NUL, so a line can be scanned again and again in place. */
-static void split_lines(char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
-			text[i] = '\0';
 }
 
 /* Refuses "..", ".", empty components and control characters in a cgroupsPath. */
@@ -293,16 +321,23 @@ static int build_path(const struct cg_mount *m, const char *own, const char *cg_
 }
 
 /* Reads /proc/self/cgroup: every hierarchy we are in, with our path there. */
+static void mi_table_free(struct mi_table *t)
+{
+	free(t->v);
+	t->v = NULL;
+}
+
 static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 {
+	__attribute__((cleanup(mi_table_free))) struct mi_table mounts = {NULL, 0};
 	cleanup_free char *mountinfo = NULL;
 	cleanup_fclose FILE *f = NULL;
 	cleanup_free char *line = NULL;
 	size_t cap = 0, len = 0;
 
-	if (ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0)
+	if (ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0 ||
+	    parse_mountinfo(mountinfo, &mounts, err) < 0)
 		return -1;
-	split_lines(mountinfo, len);
 	f = fopen("/proc/self/cgroup", "re");
 	if (!f)
 		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
@@ -323,7 +358,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 			continue;
 		if (cg->mode == CT_CGROUP_V2 && *ctrls)
 			continue;
-		if (find_mount(mountinfo, len, ctrls, &m, err) < 0) {
+		if (find_mount(&mounts, ctrls, &m, err) < 0) {
 			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not
 			 * ours to use. */
 			if (err->errnum == ENOENT)

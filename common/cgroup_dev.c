@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,15 +165,28 @@ static void rule_v1_text(const struct dev_rule *r, char *buf, size_t size)
 		snprintf(buf, size, "%c %s:%s %s", r->type, major, minor, access);
 }
 
+/* Each write is one rule; the two files stay open for the whole list. */
 static int apply_v1(const struct cg_dir *d, const struct rule_list *l, struct ct_err *err)
 {
+	cleanup_close int allow = -1;
+	cleanup_close int deny = -1;
+
 	for (size_t i = 0; i < l->n; i++) {
-		char text[80];
+		const char *file = l->v[i].allow ? "devices.allow" : "devices.deny";
+		int *fd = l->v[i].allow ? &allow : &deny;
+		char text[80], path[PATH_MAX];
+		size_t len;
 
 		rule_v1_text(&l->v[i], text, sizeof(text));
-		if (cg_write(d->path, l->v[i].allow ? "devices.allow" : "devices.deny", text, err) <
-		    0)
-			return -1;
+		len = strlen(text);
+		snprintf(path, sizeof(path), "%s/%s", d->path, file);
+		if (*fd < 0)
+			*fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return ct_err_set(err, errno, "open '%s'", path);
+		if (write(*fd, text, len) != (ssize_t)len)
+			return ct_err_set(err, errno ? errno : EIO, "write '%s' to '%s'", text,
+					  path);
 	}
 
 	return 0;
