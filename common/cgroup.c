@@ -498,9 +498,15 @@ static int rmdir_retry(const char *dir, struct ct_err *err)
 /* Removes dir and every cgroup below it, deepest first. */
 static int rmdir_tree(const char *dir, struct ct_err *err)
 {
-	cleanup_closedir DIR *dp = opendir(dir);
+	cleanup_closedir DIR *dp = NULL;
 	struct dirent *de;
 
+	/* Usually nothing is below and no task is left: one rmdir, no listing of its files. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return ct_err_set(err, errno, "rmdir '%s'", dir);
+	dp = opendir(dir);
 	if (!dp)
 		return errno == ENOENT ? 0 : ct_err_set(err, errno, "open '%s'", dir);
 	while ((de = readdir(dp))) {
