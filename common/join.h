@@ -165,6 +165,9 @@ struct ct_join_container_opts {
 	bool has_additional_gids;
 	char *const *caps; /* each added to every capability set, as runc exec --cap */
 	size_t n_caps;
+	/* Not NULL: a name in caps libcap does not know is passed here and skipped, else refused.
+	 */
+	void (*warn_unknown_cap)(const char *name);
 	char *const *env; /* K=V, each set over the process's environment */
 	size_t n_env;
 	const char *cwd;

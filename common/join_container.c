@@ -119,7 +119,8 @@ static int strv_add_once(struct ct_strv *sv, const char *name)
 }
 
 /* As runc exec --cap: the capability goes into all five sets. */
-static int add_cap(struct ct_process *proc, const char *cap, struct ct_err *err)
+static int add_cap(struct ct_process *proc, const char *cap, void (*warn_unknown)(const char *name),
+		   struct ct_err *err)
 {
 	char name[64];
 	struct ct_capabilities *c;
@@ -127,6 +128,11 @@ static int add_cap(struct ct_process *proc, const char *cap, struct ct_err *err)
 	snprintf(name, sizeof(name), "%s%s", strncasecmp(cap, "CAP_", 4) == 0 ? "" : "CAP_", cap);
 	for (char *p = name; *p; p++)
 		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	/* As runc exec, which warns and goes on: the name may be one of a newer kernel. */
+	if (ct_caps_from_name(name) < 0 && warn_unknown) {
+		warn_unknown(cap);
+		return 0;
+	}
 	if (ct_caps_from_name(name) < 0)
 		return ct_err_set(err, 0, "unknown capability '%s'", cap);
 	if (!proc->capabilities)
@@ -159,7 +165,7 @@ static int apply_overrides(const struct ct_join_container_opts *o, struct ct_pro
 		proc->user.n_additional_gids = o->n_additional_gids;
 	}
 	for (size_t i = 0; i < o->n_caps; i++)
-		if (add_cap(proc, o->caps[i], err) < 0)
+		if (add_cap(proc, o->caps[i], o->warn_unknown_cap, err) < 0)
 			return -1;
 	for (size_t i = 0; i < o->n_env; i++)
 		if (ct_join_env_set(&proc->env, o->env[i], err) < 0)

@@ -180,6 +180,19 @@ cgroup_dirs_of_id() {
 	assert_output 42
 }
 
+@test "nsinit: update --resources takes every value from the file and ignores the flags, as runc" {
+	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}'
+	ct_up
+	run -0 --separate-stderr ns update --memory 100M --resources - --pids-limit 30 "$CT_ID" \
+		<<<'{"pids": {"limit": 42}}'
+	[[ $stderr =~ ^[0-9T:.-]+Z\ nsinit:\ warning:\ update:\ --memory\ is\ not\ used\ with\ --resources,\ ignoring$ ]] ||
+		fail "stderr: $stderr"
+	run cg_read pids pids.max pids.max
+	assert_output 42
+	run cg_read memory memory.limit_in_bytes memory.max
+	assert_output 67108864
+}
+
 @test "nsinit: update refuses malformed resources with the JSON pointer of the field" {
 	ct_up
 	run -1 --separate-stderr ns update --resources - "$CT_ID" <<<'{"memory": {"limit": "lots"}}'

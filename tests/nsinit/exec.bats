@@ -115,6 +115,17 @@ nsexec() {
 	(( 0x${output##*[[:space:]]} & 0x200000 ))
 }
 
+@test "nsinit exec: an unknown --cap name is a warning naming it, and the known ones apply" {
+	run -0 --separate-stderr nsexec --cap CAP_NO_SUCH --cap CAP_SYS_ADMIN web grep CapEff /proc/self/status
+	(( 0x${output##*[[:space:]]} & 0x200000 ))
+	[[ $stderr =~ ^[0-9T:.-]+Z\ nsinit:\ warning:\ unknown\ capability\ \'CAP_NO_SUCH\',\ ignoring$ ]] || fail "$stderr"
+	run -0 --separate-stderr "$NSINIT" --root "$NSINIT_TEST_ROOT" --log "$BATS_TEST_TMPDIR/log" \
+		--log-format json exec --cap bogus web true
+	assert_equal "$stderr" ""
+	run -0 jq -r 'select(.level == "warning") | .msg' "$BATS_TEST_TMPDIR/log"
+	assert_output "unknown capability 'bogus', ignoring"
+}
+
 @test "nsinit exec: runc's short flags -e, -u, -g, -c, -t, -d and -p" {
 	run -0 nsexec -u 1000:1001 -g 7 -g 8 -e A=c web sh -c 'id -u; id -G; echo "$A"'
 	assert_equal "${lines[0]}" 1000

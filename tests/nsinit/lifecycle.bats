@@ -398,6 +398,49 @@ deleted"
 	assert_line --regexp "^$init +sh$"
 }
 
+@test "nsinit: ps of a stopped container prints only the header, and null as json" {
+	ct_bundle -- true
+	ct_run_detached "$C1"
+	ct_wait_status "$C1" stopped
+	run -0 --separate-stderr nsinit ps "$C1"
+	assert_output --regexp '^PID +CMD$'
+	assert_equal "$stderr" ""
+	# runc encodes its empty pid list as null
+	run -0 nsinit ps --format json "$C1"
+	assert_output "null"
+	run -0 nsinit ps "$C1" -o pid,comm
+	assert_output --regexp '^ *PID +COMMAND$'
+}
+
+@test "nsinit: ps hands the arguments after the id to ps(1) and keeps the container's rows" {
+	ct_bundle -- sh -c 'sleep 100 & sleep 100; true'
+	ct_run_detached "$C1"
+	init=$(nsinit state "$C1" | jq .pid)
+	sleep 0.3
+	run -0 nsinit ps "$C1" -ef
+	assert_line --index 0 --regexp '^UID +PID +PPID '
+	[[ ${#lines[@]} -eq 4 ]] || fail "$output"
+	assert_line --regexp "^root +$init +[0-9]+ .* sh -c "
+	run -0 nsinit ps "$C1" -o pid,ppid,comm
+	assert_line --index 0 --regexp '^ *PID +PPID +COMMAND$'
+	assert_line --regexp "^ *$init +[0-9]+ sh$"
+	[[ $(grep -c ' sleep$' <<<"$output") -eq 2 ]]
+	# json ignores them, as in runc
+	run -0 nsinit ps --format json "$C1" aux
+	[[ $(jq length <<<"$output") -eq 3 ]]
+}
+
+@test "nsinit: ps fails with one line when ps(1) refuses its arguments or shows no PID" {
+	ct_bundle -- sleep 100
+	ct_run_detached "$C1"
+	run -1 --separate-stderr nsinit ps "$C1" --no-such-option
+	assert_output ""
+	[[ $stderr =~ ^"nsinit: $C1: ps: ps(1) exited with status "[0-9]+": "[^$'\n']+$ ]] || fail "$stderr"
+	run -1 --separate-stderr nsinit ps "$C1" -o comm
+	assert_output ""
+	assert_equal "$stderr" "nsinit: $C1: ps: no PID column in the output of ps(1)"
+}
+
 @test "nsinit: kill --all signals every process of the container" {
 	ct_bundle -- sh -c 'trap "" USR1; sleep 100 & sleep 100 & wait'
 	ct_run_detached "$C1"

@@ -130,7 +130,7 @@ null"
 	check_field .process.user.gid 4294967294 --gid 4294967294
 	# (gid_t)-1 is "unchanged" to setresgid: the generated config would run as root.
 	run -2 "$SPECGEN" generate --gid 4294967295
-	assert_output --partial "the flags make the config invalid: /process/user/gid: gid out of range"
+	assert_output "specgen: generate: --gid '4294967295': expected a number from 0 to 4294967294"
 	check_field .process.user.additionalGids '[5,6]' --additional-gids 5,6
 	check_field .process.user.umask 18 --umask 022
 	check_field .process.noNewPrivileges false --new-privileges
@@ -347,9 +347,11 @@ null"
 		run -2 "$SPECGEN" generate "${argv[@]}"
 		[[ $output == "specgen: generate: $want" ]] || fail "$args: got '$output', expected '$want'"
 	done <<'EOF'
---uid x|--uid 'x': expected a number from 0 to 4294967295
---uid -1|--uid '-1': expected a number from 0 to 4294967295
---gid 4294967296|--gid '4294967296': expected a number from 0 to 4294967295
+--uid x|--uid 'x': expected a number from 0 to 4294967294
+--uid -1|--uid '-1': expected a number from 0 to 4294967294
+--gid 4294967296|--gid '4294967296': expected a number from 0 to 4294967294
+--gid 4294967295|--gid '4294967295': expected a number from 0 to 4294967294
+--uid 4294967295|--uid '4294967295': expected a number from 0 to 4294967294
 --uid|--uid: expected a value
 --umask 0999|--umask '0999': expected an octal mode from 0 to 0777, like 022
 --env =x|--env '=x': expected KEY=VALUE with a non-empty KEY
@@ -407,7 +409,8 @@ null"
 --rootfs-propagation rslave|--rootfs-propagation 'rslave': expected one of private, shared, slave, unbindable
 --cwd rel|--cwd 'rel': expected an absolute path
 --sysctl novalue|--sysctl 'novalue': expected KEY=VALUE with a non-empty KEY
---additional-gids 1,x|--additional-gids '1,x': expected comma-separated group ids from 0 to 4294967295 (at most 256)
+--additional-gids 1,x|--additional-gids '1,x': expected comma-separated group ids from 0 to 4294967294 (at most 256)
+--additional-gids 1,4294967295|--additional-gids '1,4294967295': expected comma-separated group ids from 0 to 4294967294 (at most 256)
 --bogus|unknown option '--bogus'; see 'specgen generate --help'
 -x|unknown option '-x'; see 'specgen generate --help'
 -o a --bundle b|--output and --bundle: expected one of them, not both

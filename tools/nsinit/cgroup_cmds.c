@@ -83,6 +83,7 @@ static struct {
 	bool has_pids;
 	int64_t pids;
 	const char *resources_path;
+	const char *first_flag; /* the first value flag given, to name it when ignored */
 	bool stats_once;
 	long interval_ms;
 } args = {.interval_ms = 5000};
@@ -168,6 +169,8 @@ static int update_option(int c, const char *val)
 		args.resources_path = val;
 		return 0;
 	}
+	if (c >= OPT_MEMORY && c <= OPT_BLKIO_WEIGHT && !args.first_flag)
+		args.first_flag = update_options[c - OPT_MEMORY].name;
 	if (c == OPT_CPUSET_CPUS || c == OPT_CPUSET_MEMS) {
 		if (c == OPT_CPUSET_CPUS)
 			args.cpu.cpus = (char *)val;
@@ -567,7 +570,7 @@ static struct ct_spec *load_resources(const char *path, struct ct_err *err)
 	return spec;
 }
 
-/* The command line's values go over the file's, as runc does. */
+/* The command line's values, for an update without --resources. */
 static void overlay_flags(struct ct_resources *res)
 {
 	static struct ct_memory mem;
@@ -630,8 +633,13 @@ int cmd_update(const struct opts *o, struct ct_err *err)
 			return ct_err_wrap(err, "update");
 		if (file->linux_ && file->linux_->resources)
 			res = *file->linux_->resources;
+		/* As runc: the file gives every value, and the flags are not used then. */
+		if (args.first_flag)
+			ct_log(CT_LOG_WARN, "update: --%s is not used with --resources, ignoring",
+			       args.first_flag);
+	} else {
+		overlay_flags(&res);
 	}
-	overlay_flags(&res);
 	rc = hold(o, &h, &status, err);
 	if (rc == 0)
 		rc = ct_cgroup_update(h.cg, &res, err);

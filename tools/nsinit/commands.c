@@ -558,6 +558,11 @@ int cmd_list(const struct opts *o, struct ct_err *err)
 static void print_pids(const pid_t *pids, size_t n, bool format_json)
 {
 	if (format_json) {
+		/* runc prints null, not [], for a container without processes. */
+		if (n == 0) {
+			printf("null\n");
+			return;
+		}
 		putchar('[');
 		for (size_t i = 0; i < n; i++)
 			printf("%s%d", i ? "," : "", (int)pids[i]);
@@ -582,16 +587,21 @@ int cmd_ps(const struct opts *o, struct ct_err *err)
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
 	pid_t *pids = NULL;
 	size_t n = 0;
+	int rc = 0;
 
 	if (peek_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "ps");
-	if (ct_state_status(c.dirfd, &c.rec) == CT_STATUS_STOPPED)
-		return ct_err_set(err, 0, "ps: container not running");
-	if (container_pids(&c.rec, &pids, &n, err) < 0)
+	/* A stopped container has no processes: the table is its header alone, as in runc. */
+	if (ct_state_status(c.dirfd, &c.rec) != CT_STATUS_STOPPED &&
+	    container_pids(&c.rec, &pids, &n, err) < 0)
 		return ct_err_wrap(err, "ps");
-	print_pids(pids, n, o->format_json);
+	/* Like runc, --format json lists pids whatever ps(1) arguments follow. */
+	if (o->n_ps_args > 0 && !o->format_json)
+		rc = nsinit_ps_table(o->ps_args, o->n_ps_args, pids, n, err);
+	else
+		print_pids(pids, n, o->format_json);
 	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
 	free(pids);
 
-	return 0;
+	return rc < 0 ? ct_err_wrap(err, "ps") : 0;
 }

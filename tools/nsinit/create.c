@@ -382,6 +382,23 @@ static int explain_init_death(struct launch *l, struct ct_err *err)
 			"container init was OOM-killed during setup (OOM kills in its cgroup: %" PRIu64
 			"); raise linux.resources.memory.limit",
 			ooms);
+	/*
+	 * The filter is loaded before setup ends: the init still checks the program and
+	 * reports ready, and without noNewPrivileges also sets its ids and capabilities.
+	 * A profile that kills one of those calls kills the runtime, not the container.
+	 */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && l->spec->linux_ &&
+	    l->spec->linux_->seccomp) {
+		const char *needs =
+			"setgroups, setresgid, setresuid, capset, prctl, newfstatat, access, sendmsg";
+
+		if (l->spec->process && l->spec->process->no_new_privileges)
+			needs = "newfstatat, access, prctl, sendmsg";
+		return ct_err_set(
+			err, 0,
+			"container init was killed by signal %d (%s) during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (%s); allow those",
+			SIGSYS, strsignal(SIGSYS), needs);
+	}
 	if (WIFSIGNALED(status))
 		return ct_err_set(err, 0,
 				  "container init was killed by signal %d (%s) during setup",

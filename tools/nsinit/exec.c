@@ -274,6 +274,12 @@ static void report(const struct ct_err *err)
 	fprintf(stderr, "nsinit: exec failed: %s\n", text);
 }
 
+/* runc exec warns about a --cap name it does not know and goes on without it. */
+static void warn_unknown_cap(const char *name)
+{
+	ct_log(CT_LOG_WARN, "unknown capability '%s', ignoring", name);
+}
+
 int nsinit_exec_main(int argc, char **argv)
 {
 	struct exec_opts o = {.log_format = CT_LOG_TEXT};
@@ -298,6 +304,7 @@ int nsinit_exec_main(int argc, char **argv)
 		return EXIT_EXEC_FAILED;
 	}
 	ct_log(CT_LOG_DEBUG, "exec %s", o.ct.id);
+	o.ct.warn_unknown_cap = warn_unknown_cap;
 	if (o.user && ct_join_parse_user(o.user, &o.ct.uid, &o.ct.has_gid, &o.ct.gid, &err) < 0) {
 		ct_err_wrap(&err, "container '%s'", o.ct.id);
 		report(&err);

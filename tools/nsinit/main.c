@@ -118,7 +118,7 @@ static const struct command commands[] = {
 	{"kill", "+:ah", kill_options, 1, 2, "kill [--all] ID [SIGNAL]"},
 	{"delete", "+:fh", delete_options, 1, 1, "delete [--force] ID"},
 	{"list", "+:f:qh", list_options, 0, 0, "list [--format table|json] [--quiet]"},
-	{"ps", "+:f:h", ps_options, 1, 1, "ps [--format table|json] ID"},
+	{"ps", "+:f:h", ps_options, 1, INT_MAX, "ps [--format table|json] ID [PS_ARGS...]"},
 	{"features", "+:h", help_only, 0, 0, "features"},
 	{"spec", "+:b:h", spec_options, 0, 0, "spec [--rootless] [--bundle DIR]"},
 	/* The cgroup commands: their options are parsed by nsinit_cgroup_parse. */
@@ -335,8 +335,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return nsinit_usage_error("usage: nsinit %s", cmd->usage);
 	if (nargs >= 1)
 		o->id = argv[optind];
-	if (nargs >= 2)
+	if (nargs >= 2 && strcmp(cmd->name, "ps") == 0) {
+		/* runc hands whatever follows the id, options included, to ps(1). */
+		o->ps_args = argv + optind + 1;
+		o->n_ps_args = nargs - 1;
+	} else if (nargs >= 2) {
 		o->signal = argv[optind + 1];
+	}
 
 	return 0;
 }

@@ -36,6 +36,8 @@ struct opts {
 	bool rootless;
 	bool format_json;
 	const char *signal;
+	char **ps_args; /* ps: the ps(1) arguments after the id */
+	int n_ps_args;
 };
 
 /* A created container as the parent holds it (create, run). */
@@ -71,6 +73,12 @@ int cmd_kill(const struct opts *o, struct ct_err *err);
 int cmd_delete(const struct opts *o, struct ct_err *err);
 int cmd_list(const struct opts *o, struct ct_err *err);
 int cmd_ps(const struct opts *o, struct ct_err *err);
+
+/*
+ * ps.c: runs ps(1) with args and prints its header and the rows whose PID column is one of
+ * pids, as runc's ps does.
+ */
+int nsinit_ps_table(char *const *args, int n_args, const pid_t *pids, size_t n, struct ct_err *err);
 
 /* Opens the exec.fifo of a created container and lets it run; poststart hooks follow. */
 int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err);

@@ -21,7 +21,7 @@ enum gen_parse {
 	P_STRING,   /* any non-empty text */
 	P_TEXT,	    /* any text, even empty */
 	P_ABSPATH,  /* an absolute path */
-	P_U32,	    /* 0 .. 2^32-1 */
+	P_ID,	    /* a uid or gid: 0 .. 2^32-2, as (uid_t)-1 means "unchanged" */
 	P_I64,	    /* a signed 64-bit number */
 	P_U64,	    /* an unsigned 64-bit number */
 	P_OOM,	    /* -1000 .. 1000 */
@@ -104,7 +104,7 @@ extern const struct gen_flag gen_flags[];
 
 /*
  * Parses arg as flag->parse says. On a bad value returns NULL (or -1) with
- * err->msg saying what was expected, e.g. "expected a number from 0 to 4294967295".
+ * err->msg saying what was expected, e.g. "expected a number from 0 to 4294967294".
  */
 int gen_parse_value(const struct gen_flag *flag, const char *arg, json_t **ret_value,
 		    struct ct_err *err);

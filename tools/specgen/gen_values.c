@@ -137,15 +137,16 @@ static int parse_gids(const char *arg, json_t **ret, struct ct_err *err)
 		return ct_err_set(err, ENOMEM, "parse");
 	n = split(copy, ',', parts, 256);
 	for (int i = 0; i < n; i++) {
-		uint32_t gid;
+		uint64_t gid;
 
-		if (!parse_u32(parts[i], &gid))
+		/* 4294967295 is (gid_t)-1, which the validator refuses as it does for gid. */
+		if (!parse_u64(parts[i], UINT32_MAX - 1, &gid))
 			n = -1;
 		else
-			json_array_append_new(arr, json_integer(gid));
+			json_array_append_new(arr, json_integer((json_int_t)gid));
 	}
 	if (n < 0)
-		return EXPECT("comma-separated group ids from 0 to 4294967295 (at most 256)");
+		return EXPECT("comma-separated group ids from 0 to 4294967294 (at most 256)");
 	*ret = steal_ptr(&arr);
 
 	return 0;
@@ -339,9 +340,11 @@ static int parse_number(const struct gen_flag *flag, const char *arg, json_t **r
 	int64_t i;
 
 	switch (flag->parse) {
-	case P_U32:
-		if (!parse_u64(arg, UINT32_MAX, &u))
-			return EXPECT("a number from 0 to 4294967295");
+	case P_ID:
+		/* The validator refuses 4294967295 too: setresuid(2) would keep the runtime's root.
+		 */
+		if (!parse_u64(arg, UINT32_MAX - 1, &u))
+			return EXPECT("a number from 0 to 4294967294");
 		*ret = json_integer((json_int_t)u);
 		return 0;
 	case P_U64:
