@@ -52,13 +52,13 @@ profile() {
 	confine_bundle --seccomp "$(profile '{"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["sendmsg"], "action": "SCMP_ACT_KILL"}]}')" -- true
 	run -1 --separate-stderr confine_run
-	assert_equal "$stderr" "nsinit: $CONFINE_ID: run: wait for container init: container init was killed by signal 31 (Bad system call) during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (newfstatat, access, prctl, sendmsg); allow those"
+	assert_equal "$stderr" "nsinit: $CONFINE_ID: run: wait for container init: container init was killed by signal 31 (Bad system call) during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (such as newfstatat, access, prctl, sendmsg); allow those"
 	[[ ! -e $BATS_TEST_TMPDIR/state/$CONFINE_ID ]]
 	# Without it, the filter goes before the switch of ids and capabilities.
 	confine_bundle --new-privileges --seccomp "$(profile '{"defaultAction": "SCMP_ACT_KILL",
 		"syscalls": [{"names": ["execve", "exit_group"], "action": "SCMP_ACT_ALLOW"}]}')" -- true
 	run -1 --separate-stderr confine_run
-	[[ $stderr == *"during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (setgroups, setresgid, setresuid, capset, prctl, newfstatat, access, sendmsg); allow those" ]] ||
+	[[ $stderr == *"during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (such as setgroups, setresgid, setresuid, capset, prctl, newfstatat, access, sendmsg); allow those" ]] ||
 		fail "stderr: $stderr"
 	# A kill on exit_group strikes the container's own process, after setup: its status says it.
 	confine_bundle --seccomp "$(profile '{"defaultAction": "SCMP_ACT_ALLOW",

@@ -386,6 +386,7 @@ static int explain_init_death(struct launch *l, struct ct_err *err)
 	 * The filter is loaded before setup ends: the init still checks the program and
 	 * reports ready, and without noNewPrivileges also sets its ids and capabilities.
 	 * A profile that kills one of those calls kills the runtime, not the container.
+	 * The names are those of init.c after load_seccomp; keep them in step with it.
 	 */
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && l->spec->linux_ &&
 	    l->spec->linux_->seccomp) {
@@ -396,7 +397,7 @@ static int explain_init_death(struct launch *l, struct ct_err *err)
 			needs = "newfstatat, access, prctl, sendmsg";
 		return ct_err_set(
 			err, 0,
-			"container init was killed by signal %d (%s) during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (%s); allow those",
+			"container init was killed by signal %d (%s) during setup: linux.seccomp kills a system call the runtime makes after loading it, before the process starts (such as %s); allow those",
 			SIGSYS, strsignal(SIGSYS), needs);
 	}
 	if (WIFSIGNALED(status))

@@ -215,6 +215,7 @@ static int find_executable(const char *name, char *const *env, char *out, size_t
 	return ct_err_set(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
 }
 
+/* What runs after this until execve is listed in create.c's explain_init_death. */
 static int load_seccomp(struct init_ctx *c, struct ct_err *err)
 {
 	const struct ct_linux *lx = c->a->spec->linux_;
