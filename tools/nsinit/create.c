@@ -663,6 +663,22 @@ static void entries_close(struct entries *e)
 
 #define cleanup_entries __attribute__((cleanup(entries_close)))
 
+/* Releases the init, handing it the descriptors of its cgroups (closed here either way). */
+static int send_go(const struct opts *o, struct launch *l, int psock, struct entries *ent,
+		   struct ct_err *err)
+{
+	int rc = ct_sync_send_fds(psock, CT_SYNC_GO, l->rec.pid, ent->fds, ent->n, err);
+
+	entries_close(ent);
+	/* An init that failed before GO (making its network namespace, say) has closed its end:
+	 * its own report of why is waiting in the socket. */
+	if (rc < 0 && (err->errnum == EPIPE || err->errnum == ECONNRESET) &&
+	    talk_to_init(o, l, psock, err) == 0)
+		return ct_err_set(err, EPROTO, "container init reported ready before GO");
+
+	return rc;
+}
+
 static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
@@ -753,11 +769,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (l->spec->process && l->spec->process->has_oom_score_adj &&
 	    ct_procattr_set_oom_score_adj(l->rec.pid, l->spec->process->oom_score_adj, err) < 0)
 		return -1;
-	rc = ct_sync_send_fds(psock, CT_SYNC_GO, l->rec.pid, ent.fds, ent.n, err);
-	entries_close(&ent);
-	if (rc < 0)
-		return -1;
-	if (talk_to_init(o, l, psock, err) < 0)
+	if (send_go(o, l, psock, &ent, err) < 0 || talk_to_init(o, l, psock, err) < 0)
 		return -1;
 	if (for_run)
 		l->sock = steal_fd(&psock);
