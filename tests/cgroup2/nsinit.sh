@@ -64,6 +64,12 @@ check "an absolute cgroupsPath is used as given" \
 check "delete removes every level create made" \
 	sh -c "$N delete --force c4 && [ ! -e /sys/fs/cgroup/ct-abs ]"
 
+# Joining a namespace by path takes the legacy clone, which cannot clone into a cgroup.
+use_config joinns
+check "a container that joins a namespace by path is in its cgroup" \
+	sh -c "$N create --bundle $B c5 && grep -q . /sys/fs/cgroup/c5/cgroup.procs"
+check "delete removes its cgroup" sh -c "$N delete --force c5 && [ ! -e /sys/fs/cgroup/c5 ]"
+
 use_config devices
 check "the device program allows /dev/null and refuses an unlisted device" \
 	sh -c "$N run --bundle $B c3 >/tmp/c3.out 2>&1; grep -q 'null ok' /tmp/c3.out &&

@@ -76,6 +76,10 @@ make_configs() {
 		.process.capabilities.permitted += ["CAP_MKNOD"] |
 		.process.args = ["sh", "-c", "echo x >/dev/null && echo null ok; mknod /dev/k c 1 11 && : >/dev/k"]' \
 		"$base/config.json" >"$out/devices.json"
+	jq '.process.terminal = false | .process.args = ["sleep", "100"] |
+		.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] +
+			[{"type": "network", "path": "/proc/1/ns/net"}]' \
+		"$base/config.json" >"$out/joinns.json"
 	rm -rf "$base"
 }
 

@@ -141,3 +141,17 @@ ns_script='for n in pid net ipc uts mnt cgroup user time; do echo "$n=$(readlink
 	run -0 ns_inside
 	assert_line --regexp '^0::/$'
 }
+
+@test "nsinit: a network namespace the kernel refuses fails run and create with the init's reason" {
+	command -v python3 >/dev/null || skip "needs python3 for the seccomp filter"
+	[[ $(uname -m) == x86_64 ]] || skip "the filter helper is x86_64 only"
+	ct_bundle -- true
+	local cmd
+	for cmd in run create; do
+		run -1 --separate-stderr python3 "$CT_ROOT/tests/helpers/no-netns.py" \
+			"$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$cmd" --bundle "$BUNDLE" "$C1"
+		assert_equal "$stderr" \
+			"nsinit: $C1: $cmd: unshare network namespace: No space left on device"
+		[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]] || fail "state left by $cmd"
+	done
+}

@@ -128,7 +128,8 @@ static int listen_fds_passed(void)
 	return n > 0 && n < 1024 ? (int)n : 0;
 }
 
-static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
+/* *ret_in_cgroup tells whether the child was born in cgroup_fd's cgroup. */
+static pid_t clone3_flags(uint64_t flags, int cgroup_fd, bool *ret_in_cgroup)
 {
 	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
 
@@ -140,14 +141,17 @@ static pid_t clone3_flags(uint64_t flags, int cgroup_fd)
 
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 
+	*ret_in_cgroup = cgroup_fd >= 0;
 	/*
 	 * Some seccomp profiles (Docker's, valgrind) answer clone3 with ENOSYS so
 	 * that callers fall back. The legacy clone takes the same namespace flags;
-	 * the cgroup is then entered by the parent, as on v1, before GO.
+	 * the init then moves itself into its cgroup on GO, as on v1.
 	 */
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS) {
+		*ret_in_cgroup = false;
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL,
 				     NULL);
+	}
 
 	return pid;
 }
@@ -233,7 +237,9 @@ fail:
 	_exit(1);
 }
 
-static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, struct ct_err *err)
+/* *ret_in_cgroup: the init was cloned into a->cgroup_fd's cgroup and need not move there. */
+static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, bool *ret_in_cgroup,
+		      struct ct_err *err)
 {
 	bool has_path;
 	uint64_t flags = new_ns_flags(a->spec, &has_path);
@@ -241,16 +247,20 @@ static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, struct ct_
 	pid_t pid, helper;
 	int status;
 
+	*ret_in_cgroup = false;
 	if (!has_path) {
-		pid = clone3_flags(flags, a->cgroup_fd);
+		bool in_cgroup;
+
+		pid = clone3_flags(flags, a->cgroup_fd, &in_cgroup);
 		if (pid < 0)
 			return ct_err_set(err, errno, "clone");
 		if (pid == 0)
 			nsinit_init_main(a);
 		*ret_pid = pid;
+		*ret_in_cgroup = in_cgroup;
 		return 0;
 	}
-
+	/* The intermediate's legacy clone cannot take CLONE_INTO_CGROUP. */
 	helper = fork();
 	if (helper < 0)
 		return ct_err_set(err, errno, "fork");
@@ -671,6 +681,22 @@ static void entries_close(struct entries *e)
 
 #define cleanup_entries __attribute__((cleanup(entries_close)))
 
+/* Releases the init, handing it the descriptors of its cgroups (closed here either way). */
+static int send_go(const struct opts *o, struct launch *l, int psock, struct entries *ent,
+		   struct ct_err *err)
+{
+	int rc = ct_sync_send_fds(psock, CT_SYNC_GO, l->rec.pid, ent->fds, ent->n, err);
+
+	entries_close(ent);
+	/* An init that failed before GO (making its network namespace, say) has closed its end:
+	 * its own report of why is waiting in the socket. */
+	if (rc < 0 && (err->errnum == EPIPE || err->errnum == ECONNRESET) &&
+	    talk_to_init(o, l, psock, err) == 0)
+		return ct_err_set(err, EPROTO, "container init reported ready before GO");
+
+	return rc;
+}
+
 static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
@@ -692,7 +718,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	enum ct_cgroup_mode mode;
 	struct ct_err ignored;
 	cleanup_entries struct entries ent = {.n = 0};
-	bool into_cgroup;
+	bool into_cgroup, born_in_cgroup;
 	int rc;
 
 	/* 0622: the init may have switched to an unprivileged user by the time it opens it. */
@@ -730,7 +756,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 		a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
 	}
-	rc = spawn_init(&a, psock, &l->rec.pid, err);
+	rc = spawn_init(&a, psock, &l->rec.pid, &born_in_cgroup, err);
 	close(sv[1]);
 	if (a.cgroup_fd >= 0)
 		close(a.cgroup_fd);
@@ -742,8 +768,11 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	}
-	/* It moves itself in on GO, before it runs anything of the container's. */
-	if (!into_cgroup &&
+	/*
+	 * It moves itself in on GO, before it runs anything of the container's:
+	 * always on v1, and on cgroup2 when it could not be cloned there.
+	 */
+	if (!born_in_cgroup &&
 	    nsinit_cgroup_open_entries(&l->rec, ent.fds, CT_CGROUP_MAX_ENTRIES, &ent.n, err) < 0)
 		return -1;
 	if (ct_proc_start_time(l->rec.pid, &l->rec.start_time, NULL, err) < 0)
@@ -758,11 +787,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (l->spec->process && l->spec->process->has_oom_score_adj &&
 	    ct_procattr_set_oom_score_adj(l->rec.pid, l->spec->process->oom_score_adj, err) < 0)
 		return -1;
-	rc = ct_sync_send_fds(psock, CT_SYNC_GO, l->rec.pid, ent.fds, ent.n, err);
-	entries_close(&ent);
-	if (rc < 0)
-		return -1;
-	if (talk_to_init(o, l, psock, err) < 0)
+	if (send_go(o, l, psock, &ent, err) < 0 || talk_to_init(o, l, psock, err) < 0)
 		return -1;
 	if (for_run)
 		l->sock = steal_fd(&psock);

@@ -333,6 +333,16 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return ct_err_set(err, EPROTO, "unexpected sync message %u (wanted GO)", msg.type);
 	}
 	c->host_pid = msg.pid;
+	/*
+	 * Nothing in the container may open our binary through /proc/1/exe (CVE-2019-5736),
+	 * and nothing of the container's has run yet. Not before GO: a non-dumpable process's
+	 * /proc files belong to root, and a parent that is not root could not write our maps.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		while (n > 0)
+			close(entries[--n]);
+		return ct_err_set(err, errno, "prctl PR_SET_DUMPABLE");
+	}
 	/* First of all: on v1 the parent handed us the cgroups' "tasks" files to move ourselves. */
 	if (ct_cgroup_enter_self(entries, n, err) < 0)
 		return -1;
@@ -439,11 +449,6 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	struct ct_err err = {0};
 	struct ct_err ignored;
 
-	/* Nothing in the container may open our binary through /proc/1/exe (CVE-2019-5736). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		ct_err_set(&err, errno, "prctl PR_SET_DUMPABLE");
-		goto fail;
-	}
 	/* Until READY, a create that dies must not leave its half-made init behind. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		ct_err_set(&err, errno, "prctl PR_SET_PDEATHSIG");
