@@ -133,6 +133,23 @@ teardown() {
 	[[ $(readlink "/proc/$(jq .pid "$BATS_TEST_TMPDIR/state/$C1/state.json")/exe") == */busybox ]]
 }
 
+@test "nsinit: a run killed once its init is ready leaves a container that state calls running" {
+	ct_bundle -- sleep 100
+	# the init is ready, then waits in this hook: run is killed meanwhile
+	ct_edit '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "sleep 1"]}]'
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1" </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$! _
+	for _ in $(seq 50); do
+		[[ $(jq -r .status "$BATS_TEST_TMPDIR/state/$C1/state.json" 2>/dev/null) == created ]] && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	ct_wait_status "$C1" running
+	run -1 nsinit delete "$C1"
+	run -0 nsinit delete --force "$C1"
+}
+
 @test "nsinit: run --keep leaves a stopped container to delete" {
 	ct_bundle -- true
 	run -0 nsinit run --keep --bundle "$BUNDLE" "$C1"

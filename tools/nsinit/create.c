@@ -850,15 +850,16 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	ct_log(CT_LOG_DEBUG, "%s: config of '%s' loaded", o->id, bundle);
 	if (birth(o, l, for_run, bundle, rootfs, err) < 0)
 		goto fail;
-	/* run starts at once: its state goes from creating to running. */
-	if (for_run) {
-		ct_log(CT_LOG_DEBUG, "%s: init ready", o->id);
-	} else {
-		ct_log(CT_LOG_DEBUG, "%s: init ready, waiting on exec.fifo", o->id);
-		l->rec.status = CT_STATUS_CREATED;
-		if (ct_state_save(l->dirfd, &l->rec, err) < 0)
-			goto fail;
-	}
+	ct_log(CT_LOG_DEBUG, for_run ? "%s: init ready" : "%s: init ready, waiting on exec.fifo",
+	       o->id);
+	/*
+	 * run's init goes on to execve by itself now: a run killed from here on leaves a
+	 * container that runs, whose state must not say creating (without exec.fifo,
+	 * "created" reads as running once the init lives on).
+	 */
+	l->rec.status = CT_STATUS_CREATED;
+	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
+		goto fail;
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
 		goto fail;
 
