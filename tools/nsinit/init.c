@@ -44,9 +44,11 @@ struct init_ctx {
 	char exe[PATH_MAX];
 };
 
+/* Unknown to this kernel or libcap, or not held by the runtime itself (it runs in a container
+ * of its own, say): the spec says to warn and go on. */
 static void warn_unknown_cap(const char *name)
 {
-	ct_log(CT_LOG_WARN, "unknown capability '%s', ignoring", name);
+	ct_log(CT_LOG_WARN, "unknown or unavailable capability '%s', ignoring", name);
 }
 
 /* Profiles list syscalls newer than this libseccomp; runc skips them quietly too. */
