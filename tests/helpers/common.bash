@@ -38,6 +38,27 @@ make_bundle() {
 	printf '%s\n' "$dir"
 }
 
+# rootless_bundle JQ_FILTER: a bundle at $BATS_TEST_TMPDIR/rootless/bundle from
+# `nsinit spec --rootless` with JQ_FILTER applied to its config, owned by nobody
+# (65534), who can reach it; rootless_run runs nsinit there as nobody.
+rootless_bundle() {
+	local dir=$BATS_TEST_TMPDIR/rootless
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	# nobody must reach the bundle: the run directory is ours and 0700.
+	chmod 0711 "$BATS_RUN_TMPDIR"
+	mkdir -p "$dir"
+	make_bundle "$dir/bundle" >/dev/null
+	(cd "$dir/bundle" && "$NSINIT" spec --rootless) || fail "nsinit spec --rootless"
+	jq "$1" "$dir/bundle/config.json" >"$dir/c" && mv "$dir/c" "$dir/bundle/config.json"
+	chown -R 65534:65534 "$dir"
+}
+
+rootless_run() {
+	local dir=$BATS_TEST_TMPDIR/rootless
+	setpriv --reuid 65534 --regid 65534 --clear-groups -- \
+		"$NSINIT" --root "$dir/state" run --bundle "$dir/bundle" "$@"
+}
+
 # --- nsinit lifecycle helpers -------------------------------------------------
 # nsinit with a private state root under $BATS_TEST_TMPDIR (never /run/nsinit).
 nsinit() {

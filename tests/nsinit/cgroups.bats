@@ -364,22 +364,12 @@ cgroup_dirs_of_id() {
 }
 
 @test "nsinit: a rootless container that asks for cgroup resources fails with one clear line" {
-	command -v setpriv >/dev/null || skip "needs setpriv"
-	local dir=$BATS_TEST_TMPDIR/rootless
-	# nobody must reach the bundle: the run directory is ours and 0700.
-	chmod 0711 "$BATS_RUN_TMPDIR"
-	mkdir -p "$dir"
-	make_bundle "$dir/bundle" >/dev/null
-	(cd "$dir/bundle" && "$NSINIT" spec --rootless) || fail "nsinit spec --rootless"
-	jq '.process.terminal = false | .process.args = ["true"] |
-		.linux.resources = {"memory": {"limit": 67108864}}' "$dir/bundle/config.json" >"$dir/c" &&
-		mv "$dir/c" "$dir/bundle/config.json"
-	chown -R 65534:65534 "$dir"
-	run -1 --separate-stderr setpriv --reuid 65534 --regid 65534 --clear-groups -- \
-		"$NSINIT" --root "$dir/state" run --bundle "$dir/bundle" "$CT_ID"
+	rootless_bundle '.process.terminal = false | .process.args = ["true"] |
+		.linux.resources = {"memory": {"limit": 67108864}}'
+	run -1 --separate-stderr rootless_run "$CT_ID"
 	[[ $stderr == "nsinit: $CT_ID: run: cgroup resources need root: Operation not permitted" ]] ||
 		fail "stderr: $stderr"
-	[[ ! -e $dir/state/$CT_ID ]] || fail "state left"
+	[[ ! -e $BATS_TEST_TMPDIR/rootless/state/$CT_ID ]] || fail "state left"
 }
 
 @test "nsinit: features reports the cgroupfs driver for v1 and v2, and no systemd driver" {

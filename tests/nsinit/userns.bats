@@ -99,22 +99,12 @@ userns_bundle() {
 }
 
 @test "nsinit: an unprivileged user runs a rootless container, mapped to root in it" {
-	command -v setpriv >/dev/null || skip "needs setpriv"
-	local dir=$BATS_TEST_TMPDIR/rootless
-	# nobody must reach the bundle: the run directory is ours and 0700.
-	chmod 0711 "$BATS_RUN_TMPDIR"
-	mkdir -p "$dir"
-	make_bundle "$dir/bundle" >/dev/null
-	(cd "$dir/bundle" && "$NSINIT" spec --rootless) || fail "nsinit spec --rootless"
 	# The spec maps the uid that made it (ours, root): nobody maps only itself.
-	jq '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"] |
+	rootless_bundle '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"] |
 		.linux.uidMappings = [{"containerID": 0, "hostID": 65534, "size": 1}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 65534, "size": 1}]' \
-		"$dir/bundle/config.json" >"$dir/c" && mv "$dir/c" "$dir/bundle/config.json"
-	chown -R 65534:65534 "$dir"
-	run -0 --separate-stderr setpriv --reuid 65534 --regid 65534 --clear-groups -- \
-		"$NSINIT" --root "$dir/state" run --bundle "$dir/bundle" "$C1"
+		.linux.gidMappings = [{"containerID": 0, "hostID": 65534, "size": 1}]'
+	run -0 --separate-stderr rootless_run "$C1"
 	assert_line --index 0 0
 	assert_line --index 1 --regexp '^ +0 +65534 +1$'
-	[[ ! -e $dir/state/$C1 ]] || fail "state left"
+	[[ ! -e $BATS_TEST_TMPDIR/rootless/state/$C1 ]] || fail "state left"
 }

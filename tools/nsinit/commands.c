@@ -167,8 +167,23 @@ static int open_fifo_and_wait(int dirfd, const struct ct_record *rec, struct ct_
 	}
 }
 
+/* The process runs: the state says so, then poststart hooks (start and run alike). */
+static int mark_started(const struct opts *o, int dirfd, struct ct_record *rec,
+			const struct ct_spec *spec, struct ct_err *err)
+{
+	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
+	rec->status = CT_STATUS_RUNNING;
+	if (ct_state_save(dirfd, rec, err) < 0)
+		return -1;
+	run_hooks_logged(o, spec, CT_HOOK_POSTSTART, rec, CT_STATUS_RUNNING);
+
+	return 0;
+}
+
 int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, struct ct_err *err)
 {
+	int rc;
+
 	enum ct_status status = ct_state_status(dirfd, rec);
 	struct ct_spec *spec;
 
@@ -192,50 +207,31 @@ int nsinit_start_locked(const struct opts *o, int dirfd, struct ct_record *rec, 
 	}
 	if (unlinkat(dirfd, "exec.fifo", 0) < 0)
 		ct_log(CT_LOG_WARN, "%s: remove exec.fifo: %s, ignoring", o->id, strerror(errno));
-	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
-	rec->status = CT_STATUS_RUNNING;
-	if (ct_state_save(dirfd, rec, err) < 0) {
-		ct_spec_free(spec);
-		return -1;
-	}
-	run_hooks_logged(o, spec, CT_HOOK_POSTSTART, rec, CT_STATUS_RUNNING);
+	rc = mark_started(o, dirfd, rec, spec, err);
 	ct_spec_free(spec);
 
-	return 0;
+	return rc;
 }
 
 int nsinit_start_launched(const struct opts *o, struct launch *l, struct ct_err *err)
 {
 	struct ct_sync_msg msg;
 
-	for (;;) {
-		int fd = -1;
-
-		if (ct_sync_recv(l->sock, &msg, &fd, err) < 0) {
-			/* Closed on execve (close-on-exec); an init that died instead shows as
-			 * its exit status, as any container process's death does. */
-			if (err->errnum == EPIPE || err->errnum == ECONNRESET)
-				break;
-			return ct_err_wrap(err, "wait for container init");
-		}
-		if (fd >= 0)
-			close(fd);
-		if (msg.type == CT_SYNC_ERROR) {
-			*err = msg.err;
-			return -1;
-		}
-		return ct_err_set(err, EPROTO, "unexpected message %u from init", msg.type);
+	/* The socket closes on execve (close-on-exec); a message is the init's error. An init
+	 * that died instead shows as its exit status, as any container process's death does. */
+	if (ct_sync_recv(l->sock, &msg, NULL, err) == 0) {
+		if (msg.type != CT_SYNC_ERROR)
+			return ct_err_set(err, EPROTO, "unexpected message %u from init", msg.type);
+		*err = msg.err;
+		return -1;
 	}
+	if (err->errnum != EPIPE && err->errnum != ECONNRESET)
+		return ct_err_wrap(err, "wait for container init");
 	ct_err_clear(err);
 	close(l->sock);
 	l->sock = -1;
-	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
-	l->rec.status = CT_STATUS_RUNNING;
-	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
-		return -1;
-	run_hooks_logged(o, l->spec, CT_HOOK_POSTSTART, &l->rec, CT_STATUS_RUNNING);
 
-	return 0;
+	return mark_started(o, l->dirfd, &l->rec, l->spec, err);
 }
 
 int cmd_start(const struct opts *o, struct ct_err *err)

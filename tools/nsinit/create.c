@@ -249,15 +249,12 @@ static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, bool *ret_
 
 	*ret_in_cgroup = false;
 	if (!has_path) {
-		bool in_cgroup;
-
-		pid = clone3_flags(flags, a->cgroup_fd, &in_cgroup);
+		pid = clone3_flags(flags, a->cgroup_fd, ret_in_cgroup);
 		if (pid < 0)
 			return ct_err_set(err, errno, "clone");
 		if (pid == 0)
 			nsinit_init_main(a);
 		*ret_pid = pid;
-		*ret_in_cgroup = in_cgroup;
 		return 0;
 	}
 	/* The intermediate's legacy clone cannot take CLONE_INTO_CGROUP. */

@@ -335,19 +335,16 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return ct_err_set(err, EPROTO, "unexpected sync message %u (wanted GO)", msg.type);
 	}
 	c->host_pid = msg.pid;
+	/* First of all: on v1 the parent handed us the cgroups' "tasks" files to move ourselves. */
+	if (ct_cgroup_enter_self(entries, n, err) < 0)
+		return -1;
 	/*
 	 * Nothing in the container may open our binary through /proc/1/exe (CVE-2019-5736),
 	 * and nothing of the container's has run yet. Not before GO: a non-dumpable process's
 	 * /proc files belong to root, and a parent that is not root could not write our maps.
 	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		while (n > 0)
-			close(entries[--n]);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return ct_err_set(err, errno, "prctl PR_SET_DUMPABLE");
-	}
-	/* First of all: on v1 the parent handed us the cgroups' "tasks" files to move ourselves. */
-	if (ct_cgroup_enter_self(entries, n, err) < 0)
-		return -1;
 	/* Root in the new user namespace, now that the maps exist; an unmapped 0 keeps our ids. */
 	if (a->new_user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
 		return ct_err_set(err, errno, "become root in the user namespace");
