@@ -56,16 +56,43 @@ int ct_log_parse_format(const char *name, enum ct_log_format *ret_format)
 	return 0;
 }
 
-static void format_time(char *buf, size_t size)
+/*
+ * A time (NULL: now) as RFC 3339 in UTC with DIGITS (1 to 9) of the second's fraction.
+ * The date is worked out here: glibc's gmtime_r and strftime both call tzset, which
+ * opens and reads /etc/localtime on each start, though UTC needs no zone.
+ */
+void ct_log_time_utc(char *buf, size_t size, const struct timespec *when, int digits)
 {
+	static const long scale[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				      100000000, 1000000000 };
 	struct timespec ts;
-	struct tm tm;
-	char base[32];
+	long long days, secs, era, year;
+	unsigned day_of_era, year_of_era, day_of_year, month_index, day, month;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", base, ts.tv_nsec / 1000);
+	if (digits < 1 || digits > 9)
+		digits = 9;
+	if (when)
+		ts = *when;
+	else
+		clock_gettime(CLOCK_REALTIME, &ts);
+	days = ts.tv_sec / 86400;
+	secs = ts.tv_sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* Proleptic Gregorian calendar in 400-year eras that start on 0000-03-01. */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	day_of_era = (unsigned)(days - era * 146097);
+	year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	month_index = (5 * day_of_year + 2) / 153; /* 0 is March */
+	day = day_of_year - (153 * month_index + 2) / 5 + 1;
+	month = month_index < 10 ? month_index + 3 : month_index - 9;
+	year = year_of_era + era * 400 + (month <= 2);
+	snprintf(buf, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%0*ldZ", year, month, day,
+		 secs / 3600, secs / 60 % 60, secs % 60, digits, ts.tv_nsec / scale[9 - digits]);
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -89,7 +116,7 @@ static void emit(enum ct_log_level level, const char *msg)
 	int fd = log_fd >= 0 ? log_fd : STDERR_FILENO;
 	int len;
 
-	format_time(when, sizeof(when));
+	ct_log_time_utc(when, sizeof(when), NULL, 6);
 	if (log_format == CT_LOG_JSON) {
 		json_t *obj = json_pack("{s:s, s:s, s:s}", "level", level_names[level], "msg", msg,
 					"time", when);

@@ -2,6 +2,9 @@
 /* One line per event, as text or as JSON, to stderr or to a --log file. */
 #pragma once
 
+#include <stddef.h>
+#include <time.h>
+
 enum ct_log_level {
 	CT_LOG_ERROR,
 	CT_LOG_WARN,
@@ -22,6 +25,9 @@ struct ct_err;
  */
 int ct_log_init(const char *tool, const char *path, enum ct_log_format format,
 		enum ct_log_level level, struct ct_err *err);
+
+/* A time (NULL: now) as RFC 3339 in UTC: 2024-05-01T10:00:00.000000Z with DIGITS 6. */
+void ct_log_time_utc(char *buf, size_t size, const struct timespec *when, int digits);
 
 /* Parses "text" or "json"; returns -1 for anything else. */
 int ct_log_parse_format(const char *name, enum ct_log_format *ret_format);

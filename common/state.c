@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A container's record under the runtime root: ids, state.json, locking, computed status. */
 #include "common/state.h"
+#include "common/log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -500,12 +501,5 @@ int ct_state_write_pid_file(const char *path, pid_t pid, struct ct_err *err)
 
 void ct_state_now(char *buf, size_t size)
 {
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+	ct_log_time_utc(buf, size, NULL, 9);
 }

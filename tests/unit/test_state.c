@@ -12,6 +12,7 @@
 
 #include "common/diag.h"
 #include "common/err.h"
+#include "common/log.h"
 #include "common/state.h"
 #include "common/validate.h"
 #include "tests/unit/tap.h"
@@ -205,6 +206,37 @@ static void test_status_names(void)
 	TAP_OK(ct_status_from_name("bogus") == -1, "unknown status is -1");
 }
 
+/* Timestamps are written without gmtime_r (which reads /etc/localtime): same as glibc's. */
+static void test_utc_times(void)
+{
+	static const long long fixed[] = { 0, 59, 86399, 86400, 951782400, 951868800,
+					   978307199, 4107542400LL, 253402300799LL, -1, -86401 };
+	char ours[64], glibc[64], base[32];
+	int bad = 0, checked = 0;
+	struct timespec ts;
+	struct tm tm;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 20000; i++) {
+		/* The fixed ones, then one step of 5 days and 17 seconds at a time from 1900. */
+		ts.tv_sec = i < sizeof(fixed) / sizeof(fixed[0]) ? fixed[i]
+								 : -2208988800LL + (long long)i * 432017;
+		ts.tv_nsec = 123456789;
+		ct_log_time_utc(ours, sizeof(ours), &ts, 9);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(glibc, sizeof(glibc), "%s.123456789Z", base);
+		if (strcmp(ours, glibc) != 0 && bad++ == 0)
+			fprintf(stderr, "# %lld: ours %s, glibc %s\n", (long long)ts.tv_sec, ours, glibc);
+		checked++;
+	}
+	TAP_OK(bad == 0, "%d UTC times from 1900 to 2170 and around leap days match gmtime_r",
+	       checked);
+	ts.tv_sec = 1714557600;
+	ts.tv_nsec = 7000;
+	ct_log_time_utc(ours, sizeof(ours), &ts, 6);
+	TAP_OK(strcmp(ours, "2024-05-01T10:00:00.000007Z") == 0, "6 digits are microseconds");
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/ct-test-state.%d", (int)getpid());
@@ -215,6 +247,7 @@ int main(void)
 	test_status();
 	test_pid_file();
 	test_status_names();
+	test_utc_times();
 	rmdir(root);
 	return tap_done();
 }
