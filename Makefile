@@ -31,14 +31,26 @@ STATIC ?= 1
 ifeq ($(SANITIZE),1)
 STATIC := 0
 endif
+# Each function and datum in a section of its own, so that the link can order them
+# (HOT_ORDER below).
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(OPT) -fstack-protector-strong -fPIE \
+	-ffunction-sections -fdata-sections \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
+# pack-relative-relocs (DT_RELR) stores the static-pie's 4,000 relative relocations
+# in 3 KiB instead of 94 KiB, all of which every start reads.
 ifeq ($(STATIC),1)
-TOOL_LDFLAGS := -static-pie -Wl,-z,relro,-z,now $(LDFLAGS)
+TOOL_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,pack-relative-relocs $(LDFLAGS)
 else
 TOOL_LDFLAGS := $(ALL_LDFLAGS)
 endif
+# nsinit's text starts with the functions a container's run calls
+# (tests/bench/hot-order.sh makes the list): the kernel maps 64 KiB of a binary
+# around each page fault, so scattered calls map nearly all of it. HOT_ORDER=
+# links without it.
+HOT_ORDER ?= tools/nsinit/hot-order.ld
+comma := ,
+nsinit_LDEXTRA := $(if $(HOT_ORDER),-Wl$(comma)-T$(comma)$(HOT_ORDER))
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lcap -lseccomp)
 
 TOOLS := specgen nsinit nsenter-lite
@@ -51,12 +63,12 @@ ROOTFS := $(BUILD)/rootfs
 define tool_rules
 $(1)_SRC := $$(wildcard tools/$(1)/*.c)
 $(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/%.o)
-$$(BUILD)/$(1): $$($(1)_OBJ) $$(BUILD)/libcommon.a
-	$$(CC) $$(TOOL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+$$(BUILD)/$(1): $$($(1)_OBJ) $$(BUILD)/libcommon.a $$(filter %.ld,$$($(1)_LDEXTRA:-Wl,-T,%=%))
+	$$(CC) $$(TOOL_LDFLAGS) $$($(1)_LDEXTRA) -o $$@ $$($(1)_OBJ) $$(BUILD)/libcommon.a $$(LIBS)
 endef
 
 .PHONY: all deps install uninstall check check-unit check-bats check-asan check-cgroup2 lint demo \
-	bench fuzz rootfs clean
+	bench hot-order fuzz rootfs clean
 
 all: $(TOOLS:%=$(BUILD)/%)
 
@@ -122,8 +134,16 @@ demo: deps
 	$(MAKE) all rootfs
 	BUILD=$(BUILD) tests/helpers/demo.sh
 
-bench: all rootfs
+bench: all rootfs $(BUILD)/tests/bench/peak-rss
 	BUILD=$(BUILD) tests/bench/run.sh
+
+$(BUILD)/tests/bench/peak-rss: tests/bench/peak_rss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# Rewrites tools/nsinit/hot-order.ld from a profile of container runs (root).
+hot-order: rootfs
+	tests/bench/hot-order.sh
 
 fuzz:
 	BUILD=build-fuzz tests/fuzz/run.sh

@@ -63,14 +63,15 @@ int ct_log_parse_format(const char *name, enum ct_log_format *ret_format)
  */
 void ct_log_time_utc(char *buf, size_t size, const struct timespec *when, int digits)
 {
-	static const long scale[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-				      100000000, 1000000000 };
+	long fraction_divisor = 1;
 	struct timespec ts;
 	long long days, secs, era, year;
 	unsigned day_of_era, year_of_era, day_of_year, month_index, day, month;
 
 	if (digits < 1 || digits > 9)
 		digits = 9;
+	for (int i = digits; i < 9; i++)
+		fraction_divisor *= 10;
 	if (when)
 		ts = *when;
 	else
@@ -85,14 +86,15 @@ void ct_log_time_utc(char *buf, size_t size, const struct timespec *when, int di
 	days += 719468;
 	era = (days >= 0 ? days : days - 146096) / 146097;
 	day_of_era = (unsigned)(days - era * 146097);
-	year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	year_of_era =
+		(day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
 	day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
 	month_index = (5 * day_of_year + 2) / 153; /* 0 is March */
 	day = day_of_year - (153 * month_index + 2) / 5 + 1;
 	month = month_index < 10 ? month_index + 3 : month_index - 9;
 	year = year_of_era + era * 400 + (month <= 2);
 	snprintf(buf, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%0*ldZ", year, month, day,
-		 secs / 3600, secs / 60 % 60, secs % 60, digits, ts.tv_nsec / scale[9 - digits]);
+		 secs / 3600, secs / 60 % 60, secs % 60, digits, ts.tv_nsec / fraction_divisor);
 }
 
 static void write_all(int fd, const char *buf, size_t len)

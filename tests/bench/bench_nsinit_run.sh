@@ -1,8 +1,11 @@
 #!/bin/bash
 # `nsinit run` of /bin/true, sequentially, next to `runc run` and `crun run` on
 # the same bundle and config (runc spec, args /bin/true, no terminal), in
-# rounds: mean and median wall time per run and their ratios to crun, peak RSS
-# of one run (GNU time), and the binary sizes. All runtimes run in a private
+# rounds: mean and median wall time per run and their ratios to crun, the peak
+# RSS of one run, and the binary sizes. Peak RSS is given twice: the runtime's own
+# process (peak-rss reads its VmHWM as it exits), and GNU time's, which is the
+# largest of the runtime and every process it waited for, the container's
+# /bin/true among them. All runtimes run in a private
 # mount namespace without the cgroup2 mount, which crun refuses on this hybrid
 # host.
 set -euo pipefail
@@ -16,6 +19,7 @@ for tool in hyperfine jq runc crun; do
 	command -v "$tool" >/dev/null || { echo "bench: '$tool' missing; run 'make deps'" >&2; exit 1; }
 done
 [[ -x /usr/bin/time ]] || { echo "bench: GNU time missing; run 'make deps'" >&2; exit 1; }
+[[ -x $BUILD/tests/bench/peak-rss ]] || { echo "bench: no peak-rss; run 'make bench'" >&2; exit 1; }
 [[ $(id -u) -eq 0 ]] || { echo "bench: running containers needs root" >&2; exit 1; }
 [[ -x $BUILD/rootfs/bin/busybox ]] || { echo "bench: no rootfs; run 'make rootfs'" >&2; exit 1; }
 
@@ -68,7 +72,7 @@ done
 # VM on the host, the kernel's background work) weighs on all three alike.
 ROUNDS=${BENCH_ROUNDS:-5}
 ((RUNS >= ROUNDS)) || ROUNDS=$RUNS
-declare -A mean median rss size loaded
+declare -A mean median rss tree size loaded
 for ((round = 0; round < ROUNDS; round++)); do
 	for rt in nsinit runc crun; do
 		bin=$(cmd_of "$rt")
@@ -80,7 +84,10 @@ for rt in nsinit runc crun; do
 	bin=$(cmd_of "$rt")
 	mean[$rt]=$(jq -s '[.[].results[0].times[]] | add / length * 1000' "$tmp/$rt".*.json)
 	median[$rt]=$(jq -s '[.[].results[0].times[]] | sort | .[length / 2 | floor] * 1000' "$tmp/$rt".*.json)
-	rss[$rt]=$(/usr/bin/time -f %M "$bin" --root "$tmp/state/$rt-root" run --bundle "$tmp/bundle" "$id" \
+	"$BUILD/tests/bench/peak-rss" -o "$tmp/$rt.rss" "$bin" --root "$tmp/state/$rt-root" run \
+		--bundle "$tmp/bundle" "$id" </dev/null >/dev/null
+	rss[$rt]=$(cat "$tmp/$rt.rss")
+	tree[$rt]=$(/usr/bin/time -f %M "$bin" --root "$tmp/state/$rt-root" run --bundle "$tmp/bundle" "$id" \
 		2>&1 >/dev/null </dev/null | tail -n1)
 	size[$rt]=$(stat -L -c %s "$bin")
 	# Code and data as loaded: file sizes differ by debug info and by static linking.
@@ -88,11 +95,13 @@ for rt in nsinit runc crun; do
 done
 
 printf '%d sequential runs of /bin/true, in %d rounds\n' $((RUNS / ROUNDS * ROUNDS)) "$ROUNDS"
-printf '%-8s %11s %9s %13s %9s %13s %14s %16s\n' runtime "mean ms" "vs crun" "median ms" \
-	"vs crun" "peak RSS KiB" "file bytes" "text+data bytes"
+printf '%-8s %9s %8s %10s %8s %9s %10s %11s %16s\n' runtime "mean ms" "vs crun" "median ms" \
+	"vs crun" "RSS KiB" "tree KiB" "file bytes" "text+data bytes"
 for rt in nsinit runc crun; do
-	printf '%-8s %11.2f %9.2f %13.2f %9.2f %13s %14s %16s\n' "$rt" "${mean[$rt]}" \
+	printf '%-8s %9.2f %8.2f %10.2f %8.2f %9s %10s %11s %16s\n' "$rt" "${mean[$rt]}" \
 		"$(jq -n "${mean[$rt]} / ${mean[crun]}")" "${median[$rt]}" \
-		"$(jq -n "${median[$rt]} / ${median[crun]}")" "${rss[$rt]}" "${size[$rt]}" "${loaded[$rt]}"
+		"$(jq -n "${median[$rt]} / ${median[crun]}")" "${rss[$rt]}" "${tree[$rt]}" "${size[$rt]}" \
+		"${loaded[$rt]}"
 done
+echo "(RSS: the runtime's own process at its exit; tree: GNU time, the largest of it and its children)"
 echo "(nsinit is linked static-pie, so its text+data holds its libraries; runc and crun map theirs)"

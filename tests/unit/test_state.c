@@ -209,8 +209,9 @@ static void test_status_names(void)
 /* Timestamps are written without gmtime_r (which reads /etc/localtime): same as glibc's. */
 static void test_utc_times(void)
 {
-	static const long long fixed[] = { 0, 59, 86399, 86400, 951782400, 951868800,
-					   978307199, 4107542400LL, 253402300799LL, -1, -86401 };
+	static const long long fixed[] = {
+		0,	   59,		 86399,		 86400, 951782400, 951868800,
+		978307199, 4107542400LL, 253402300799LL, -1,	-86401};
 	char ours[64], glibc[64], base[32];
 	int bad = 0, checked = 0;
 	struct timespec ts;
@@ -218,15 +219,17 @@ static void test_utc_times(void)
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 20000; i++) {
 		/* The fixed ones, then one step of 5 days and 17 seconds at a time from 1900. */
-		ts.tv_sec = i < sizeof(fixed) / sizeof(fixed[0]) ? fixed[i]
-								 : -2208988800LL + (long long)i * 432017;
+		ts.tv_sec = i < sizeof(fixed) / sizeof(fixed[0])
+				    ? fixed[i]
+				    : -2208988800LL + (long long)i * 432017;
 		ts.tv_nsec = 123456789;
 		ct_log_time_utc(ours, sizeof(ours), &ts, 9);
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 		snprintf(glibc, sizeof(glibc), "%s.123456789Z", base);
 		if (strcmp(ours, glibc) != 0 && bad++ == 0)
-			fprintf(stderr, "# %lld: ours %s, glibc %s\n", (long long)ts.tv_sec, ours, glibc);
+			fprintf(stderr, "# %lld: ours %s, glibc %s\n", (long long)ts.tv_sec, ours,
+				glibc);
 		checked++;
 	}
 	TAP_OK(bad == 0, "%d UTC times from 1900 to 2170 and around leap days match gmtime_r",
