@@ -174,13 +174,6 @@ static struct cg_dir *add_dir(struct ct_cgroup *cg, const char *ctrls, const cha
 
 /* ---- where the hierarchies are and where we are in them ---- */
 
-struct cg_mount {
-	char mountpoint[PATH_MAX];
-	char root[PATH_MAX];
-	char superopts[512];
-	bool is_v2;
-};
-
 /* A cgroup mount below /sys/fs/cgroup, its fields pointing into the mountinfo text. */
 struct mi_entry {
 	const char *root, *mnt, *fstype, *opts;
@@ -229,7 +222,8 @@ static int parse_mountinfo(char *text, struct mi_table *t, struct ct_err *err)
 }
 
 /* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2. */
-static int find_mount(const struct mi_table *t, const char *ctrls, struct cg_mount *ret,
+/* *ret points into t: the mount of the hierarchy holding ctrls ("" for cgroup2). */
+static int find_mount(const struct mi_table *t, const char *ctrls, const struct mi_entry **ret,
 		      struct ct_err *err)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -253,10 +247,7 @@ static int find_mount(const struct mi_table *t, const char *ctrls, struct cg_mou
 			if (!match)
 				continue;
 		}
-		snprintf(ret->mountpoint, sizeof(ret->mountpoint), "%s", e->mnt);
-		snprintf(ret->root, sizeof(ret->root), "%s", e->root);
-		snprintf(ret->superopts, sizeof(ret->superopts), "%s", e->opts);
-		ret->is_v2 = !*ctrls;
+		*ret = e;
 		return 0;
 	}
 
@@ -296,19 +287,19 @@ static int check_rel_path(const char *path, struct ct_err *err)
  * /proc/self/cgroup names it, less the mount's root when we are in a cgroup
  * namespace) plus the relative path; or mountpoint plus an absolute path.
  */
-static int build_path(const struct cg_mount *m, const char *own, const char *cg_path, char *out,
+static int build_path(const struct mi_entry *m, const char *own, const char *cg_path, char *out,
 		      size_t size, struct ct_err *err)
 {
 	int n;
 
 	if (cg_path[0] == '/') {
-		n = snprintf(out, size, "%s%s", m->mountpoint, cg_path);
+		n = snprintf(out, size, "%s%s", m->mnt, cg_path);
 	} else {
 		size_t rlen = strlen(m->root);
 
 		if (strcmp(m->root, "/") != 0 && strncmp(own, m->root, rlen) == 0)
 			own += rlen;
-		n = snprintf(out, size, "%s%s%s%s", m->mountpoint, own,
+		n = snprintf(out, size, "%s%s%s%s", m->mnt, own,
 			     own[strlen(own) - 1] == '/' ? "" : "/", cg_path);
 	}
 	if (n < 0 || (size_t)n >= size)
@@ -343,7 +334,7 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 		return ct_err_set(err, errno, "open '/proc/self/cgroup'");
 	while (getline(&line, &cap, f) > 0) {
 		char *ctrls, *own, *nl = strchr(line, '\n');
-		struct cg_mount m = {.is_v2 = false};
+		const struct mi_entry *m = NULL;
 		char path[PATH_MAX];
 
 		if (nl)
@@ -365,9 +356,9 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 				continue;
 			return -1;
 		}
-		if (build_path(&m, own, cg_path, path, sizeof(path), err) < 0)
+		if (build_path(m, own, cg_path, path, sizeof(path), err) < 0)
 			return -1;
-		if (!add_dir(cg, ctrls, path, m.is_v2, err))
+		if (!add_dir(cg, ctrls, path, !*ctrls, err))
 			return -1;
 	}
 	if (cg->n == 0)
@@ -685,11 +676,23 @@ int ct_cgroup_open_v2_dirfd(const struct ct_cgroup *cg, struct ct_err *err)
 	return fd;
 }
 
+/*
+ * Usually the init has been reaped and took the rest of the container with it: the cgroup where
+ * ct_cgroup_kill would list processes is empty and goes with one rmdir, and there is nothing to
+ * read or kill. Tasks left, a cgroup below, or one that create did not make take the long way.
+ */
+static bool remove_if_empty(const struct ct_cgroup *cg)
+{
+	const struct cg_dir *d = cg_procs_dir(cg);
+
+	return d && d->created > 0 && (rmdir(d->path) == 0 || errno == ENOENT);
+}
+
 int ct_cgroup_destroy(struct ct_cgroup *cg, struct ct_err *err)
 {
 	int rc = 0;
 
-	if (ct_cgroup_kill(cg, err) < 0)
+	if (!remove_if_empty(cg) && ct_cgroup_kill(cg, err) < 0)
 		return ct_err_wrap(err, "remove cgroup");
 	/* Every hierarchy is tried even when one fails: the rest must not leak. */
 	for (size_t i = cg->n; i-- > 0;) {

@@ -118,7 +118,7 @@ int ct_cgroup_is_frozen(const struct ct_cgroup *cg, bool *ret_frozen, struct ct_
 }
 
 /* One hierarchy holds every process of the container; prefer pids, then any. */
-static const struct cg_dir *procs_dir(const struct ct_cgroup *cg)
+const struct cg_dir *cg_procs_dir(const struct ct_cgroup *cg)
 {
 	const struct cg_dir *d = cg_dir_of(cg, "pids");
 
@@ -172,7 +172,7 @@ static int collect(const char *dir, struct pid_list *l, struct ct_err *err)
 
 int ct_cgroup_pids(const struct ct_cgroup *cg, pid_t **ret_pids, size_t *ret_n, struct ct_err *err)
 {
-	const struct cg_dir *d = procs_dir(cg);
+	const struct cg_dir *d = cg_procs_dir(cg);
 	struct pid_list l = {NULL, 0};
 
 	if (!d)

@@ -27,6 +27,9 @@ struct ct_cgroup {
 /* The v1 directory of controller, or the cgroup2 one when the controller lives there. */
 const struct cg_dir *cg_dir_of(const struct ct_cgroup *cg, const char *controller);
 
+/* Where the container's processes are listed (and so killed from): pids, else the first. */
+const struct cg_dir *cg_procs_dir(const struct ct_cgroup *cg);
+
 /* The cgroup2 directory, or NULL on pure v1. */
 const struct cg_dir *cg_v2_dir(const struct ct_cgroup *cg);
 
