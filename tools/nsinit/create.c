@@ -21,6 +21,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/hooks.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/ns.h"
 #include "common/procattr.h"
@@ -35,12 +36,19 @@
 
 extern char **environ;
 
-static int load_spec_at(const char *path, struct ct_spec **ret, struct ct_err *err)
+/*
+ * Reads and parses the config; its text stays in l for the state directory's copy, which is
+ * then the bytes the user gave rather than a re-serialisation of the model (that took a
+ * quarter of the parent's instructions in a run).
+ */
+static int load_spec_at(const char *path, struct launch *l, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
-	struct ct_spec *spec = ct_spec_load(path, &diags, err);
 
-	if (!spec) {
+	if (ct_read_file(path, &l->config_text, &l->config_len, err) < 0)
+		return ct_err_wrap(err, "load config");
+	l->spec = ct_spec_parse(l->config_text, l->config_len, &diags);
+	if (!l->spec) {
 		for (size_t i = 0; i < diags.count; i++) {
 			cleanup_free char *line = NULL;
 
@@ -50,20 +58,17 @@ static int load_spec_at(const char *path, struct ct_spec **ret, struct ct_err *e
 			ct_err_set(err, 0, "%s", line ? line : "invalid config");
 			break;
 		}
-		if (diags.errors == 0 && err->msg[0] == '\0')
+		if (diags.errors == 0)
 			ct_err_set(err, EINVAL, "load config '%s'", path);
-		else if (diags.errors == 0)
-			ct_err_wrap(err, "load config");
 		ct_diags_free(&diags);
 		return -1;
 	}
 	ct_diags_free(&diags);
-	*ret = spec;
 
 	return 0;
 }
 
-static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **ret,
+static int load_spec(const struct opts *o, const char *bundle, struct launch *l,
 		     struct ct_err *err)
 {
 	char *path = NULL;
@@ -75,7 +80,7 @@ static int load_spec(const struct opts *o, const char *bundle, struct ct_spec **
 		path = NULL;
 	if (!path)
 		return ct_err_set(err, ENOMEM, "build config path");
-	rc = load_spec_at(path, ret, err);
+	rc = load_spec_at(path, l, err);
 	/* Freed by hand: the analyzers cannot follow a cleanup attribute here. */
 	free(path);
 
@@ -578,15 +583,11 @@ static int check_env(const struct ct_spec *spec, struct ct_err *err)
 	return 0;
 }
 
-static int save_config_copy(int dirfd, const struct ct_spec *spec, struct ct_err *err)
+/* exec, kill and delete read the config from here: the bundle may change or go. */
+static int save_config_copy(int dirfd, const char *text, size_t len, struct ct_err *err)
 {
-	cleanup_free char *text = ct_spec_dump(spec);
 	cleanup_close int fd = -1;
-	size_t len;
 
-	if (!text)
-		return ct_err_set(err, ENOMEM, "serialise config");
-	len = strlen(text);
 	fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ct_err_set(err, errno, "open config copy");
@@ -651,6 +652,7 @@ static void abandon(const struct opts *o, struct launch *l)
 void nsinit_launch_release(struct launch *l)
 {
 	ct_spec_free(l->spec);
+	free(l->config_text);
 	ct_record_free(&l->rec);
 	if (l->dirfd >= 0)
 		close(l->dirfd);
@@ -661,6 +663,7 @@ void nsinit_launch_release(struct launch *l)
 	if (l->sock >= 0)
 		close(l->sock);
 	l->spec = NULL;
+	l->config_text = NULL;
 	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 }
 
@@ -819,7 +822,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	/* A shim leaks its sockets into us: only the preserved fds may reach the container. */
 	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(),
 		~0U, CLOSE_RANGE_CLOEXEC);
-	if (load_spec(o, o->bundle ? o->bundle : ".", &l->spec, err) < 0)
+	if (load_spec(o, o->bundle ? o->bundle : ".", l, err) < 0)
 		return -1;
 	/* What start would refuse, run refuses before anything is made. */
 	if (for_run && !l->spec->process)
@@ -841,7 +844,7 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 		return -1;
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
 	    fill_record(o, l, bundle, rootfs, err) < 0 ||
-	    save_config_copy(l->dirfd, l->spec, err) < 0)
+	    save_config_copy(l->dirfd, l->config_text, l->config_len, err) < 0)
 		goto fail;
 
 	ct_log(CT_LOG_DEBUG, "%s: config of '%s' loaded", o->id, bundle);

@@ -43,6 +43,8 @@ struct opts {
 /* A created container as the parent holds it (create, run). */
 struct launch {
 	struct ct_spec *spec;
+	char *config_text; /* the config as read, for the state directory's copy */
+	size_t config_len;
 	struct ct_record rec;
 	int dirfd;
 	int lockfd;
