@@ -202,12 +202,8 @@ static int link_at(int devfd, const char *name, const char *target, struct ct_er
 	return 0;
 }
 
-static int create_links(int rootfd, struct ct_err *err)
+static int create_links(int devfd, struct ct_err *err)
 {
-	cleanup_close int devfd = -1;
-
-	if (ct_path_mkdir_in_root(rootfd, "/dev", 0755, &devfd, err) < 0)
-		return -1;
 	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++)
 		if (link_at(devfd, default_links[i].name, default_links[i].target, err) < 0)
 			return -1;
@@ -221,20 +217,33 @@ static int create_links(int rootfd, struct ct_err *err)
 	return link_at(devfd, "ptmx", "pts/ptmx", err);
 }
 
+/* The default nodes all live in /dev, resolved once for all of them. */
+static int create_default_nodes(int rootfd, const struct ct_spec *spec, bool use_bind,
+				struct ct_err *err)
+{
+	cleanup_close int devfd = -1;
+
+	if (ct_path_mkdir_in_root(rootfd, "/dev", 0755, &devfd, err) < 0)
+		return ct_err_wrap(err, "create default devices");
+	for (size_t i = 0; i < sizeof(default_node_table) / sizeof(default_node_table[0]); i++) {
+		const struct node *n = &default_node_table[i];
+
+		if (config_lists(spec, n->path))
+			continue;
+		/* "/dev/" and the name: the table holds nothing deeper. */
+		if (clear_entry(devfd, n->path + 5, n->path, err) < 0 ||
+		    make_node(devfd, n->path + 5, n, use_bind, err) < 0)
+			return -1;
+	}
+
+	return create_links(devfd, err);
+}
+
 int ct_devices_setup(int rootfd, const struct ct_spec *spec, bool default_nodes, bool use_bind,
 		     struct ct_err *err)
 {
-	if (default_nodes) {
-		for (size_t i = 0; i < sizeof(default_node_table) / sizeof(default_node_table[0]);
-		     i++) {
-			if (config_lists(spec, default_node_table[i].path))
-				continue;
-			if (create_node(rootfd, &default_node_table[i], use_bind, err) < 0)
-				return -1;
-		}
-		if (create_links(rootfd, err) < 0)
-			return -1;
-	}
+	if (default_nodes && create_default_nodes(rootfd, spec, use_bind, err) < 0)
+		return -1;
 
 	for (size_t i = 0; spec->linux_ && i < spec->linux_->n_devices; i++) {
 		struct node n = {0};

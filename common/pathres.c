@@ -67,6 +67,13 @@ int ct_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, int *ret_fd
 	/* Each prefix is at most the path plus a leading slash. */
 	if (strlen(path) + 2 > sizeof(prefix))
 		return ct_err_set(err, ENAMETOOLONG, "resolve '%s' in the rootfs", path);
+	/* Most destinations exist already: one resolution of the whole path, as the walk's last
+	 * step would do. The walk, for what is missing, also names the component at fault. */
+	cur = sys_openat2(rootfd, path, O_PATH | O_DIRECTORY, 0, IN_ROOT);
+	if (cur >= 0) {
+		*ret_fd = steal_fd(&cur);
+		return 0;
+	}
 	cur = sys_openat2(rootfd, "/", O_PATH | O_DIRECTORY, 0, IN_ROOT);
 	if (cur < 0)
 		return ct_err_set(err, errno, "open the rootfs");
