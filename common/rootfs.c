@@ -499,9 +499,14 @@ int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_
 		return -1;
 	if (!prepared_without_mount_ns) {
 		/* Nothing the container mounts may reach the host: slave unless asked otherwise. */
-		if (mount(NULL, "/", NULL, propagation ? propagation : MS_SLAVE | MS_REC, NULL) < 0)
+		if (!propagation)
+			propagation = MS_SLAVE | MS_REC;
+		if (mount(NULL, "/", NULL, propagation, NULL) < 0)
 			return ct_err_set(err, errno, "set propagation of '/'");
-		if (make_parent_private(rootfs, err) < 0)
+		/* After a recursive slave, private or unbindable no mount is shared: no need to
+		 * read mountinfo for the one holding the rootfs. */
+		if (((propagation & MS_SHARED) || !(propagation & MS_REC)) &&
+		    make_parent_private(rootfs, err) < 0)
 			return -1;
 	}
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
