@@ -4,6 +4,7 @@
 #include "common/log.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -438,11 +439,41 @@ json_t *ct_state_oci_json(const struct ct_record *rec, enum ct_status status)
 	return doc;
 }
 
+/* The temporary files of atomic writes: ".<state file>.<pid>". Anything else stays. */
+static bool is_temporary(const char *name)
+{
+	for (int i = 0; state_files[i]; i++) {
+		size_t n = strlen(state_files[i]);
+
+		if (name[0] == '.' && strncmp(name + 1, state_files[i], n) == 0 &&
+		    name[n + 1] == '.' && name[n + 2] && strspn(name + n + 2, "0123456789") ==
+							 strlen(name + n + 2))
+			return true;
+	}
+
+	return false;
+}
+
+static void remove_temporaries(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_closedir DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!dp) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(dp)))
+		if (is_temporary(de->d_name))
+			unlinkat(dirfd, de->d_name, 0);
+}
+
 int ct_state_remove(const char *root, const char *id, struct ct_err *err)
 {
 	cleanup_free char *dir = NULL;
 	cleanup_close int dirfd = -1;
-	char tmp[64];
 
 	if (asprintf(&dir, "%s/%s", root, id) < 0)
 		return ct_err_set(err, ENOMEM, "build state path");
@@ -452,13 +483,15 @@ int ct_state_remove(const char *root, const char *id, struct ct_err *err)
 			return 0;
 		return ct_err_set(err, errno, "open '%s'", dir);
 	}
-	for (int i = 0; state_files[i]; i++) {
+	for (int i = 0; state_files[i]; i++)
 		if (unlinkat(dirfd, state_files[i], 0) < 0 && errno != ENOENT)
 			return ct_err_set(err, errno, "remove '%s/%s'", dir, state_files[i]);
-		/* A writer that died between write and rename leaves its temporary file. */
-		snprintf(tmp, sizeof(tmp), ".%s.%d", state_files[i], (int)getpid());
-		unlinkat(dirfd, tmp, 0);
-	}
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return ct_err_set(err, errno, "remove '%s'", dir);
+	/* A writer that died between write and rename left its temporary file. */
+	remove_temporaries(dirfd);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return ct_err_set(err, errno, "remove '%s'", dir);
 
