@@ -221,8 +221,8 @@ static int parse_mountinfo(char *text, struct mi_table *t, struct ct_err *err)
 	return 0;
 }
 
-/* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2. */
-/* *ret points into t: the mount of the hierarchy holding ctrls ("" for cgroup2). */
+/* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2; *ret
+ * points into t. */
 static int find_mount(const struct mi_table *t, const char *ctrls, const struct mi_entry **ret,
 		      struct ct_err *err)
 {
@@ -324,10 +324,9 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 	cleanup_free char *mountinfo = NULL;
 	cleanup_fclose FILE *f = NULL;
 	cleanup_free char *line = NULL;
-	size_t cap = 0, len = 0;
+	size_t cap = 0;
 
-	if (ct_read_file("/proc/self/mountinfo", &mountinfo, &len, err) < 0 ||
-	    parse_mountinfo(mountinfo, &mounts, err) < 0)
+	if (ct_cgroup_mountinfo(&mountinfo, err) < 0 || parse_mountinfo(mountinfo, &mounts, err) < 0)
 		return -1;
 	f = fopen("/proc/self/cgroup", "re");
 	if (!f)

@@ -29,6 +29,19 @@ const char *ct_cgroup_mode_name(enum ct_cgroup_mode mode);
 int ct_cgroup_detect(enum ct_cgroup_mode *ret_mode, struct ct_err *err);
 
 /*
+ * The kernel formats every mount on each read of /proc/self/mountinfo, and a create needs the
+ * cgroup mounts twice: to make the cgroups, and in its init to mount them in the container. A
+ * snapshot taken before the init is cloned serves both: a child cloned into a new mount
+ * namespace starts with a copy of the same mounts. A process that joins another mount
+ * namespace must forget it.
+ */
+int ct_cgroup_snapshot_mounts(struct ct_err *err);
+void ct_cgroup_forget_mounts(void);
+
+/* The snapshot's text when one was taken, else /proc/self/mountinfo read now; caller frees. */
+int ct_cgroup_mountinfo(char **ret_text, struct ct_err *err);
+
+/*
  * Warnings (a setting the host cannot apply and we carry on past, such as
  * kernel memory limits) go to this function; common/ does not log them
  * itself. NULL restores the default (debug log). Not thread-safe.

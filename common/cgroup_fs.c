@@ -13,6 +13,7 @@
 #include "common/cgroup_priv.h"
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/log.h"
 
 static void (*warn_fn)(const char *msg);
@@ -34,6 +35,36 @@ void cg_warn(const char *fmt, ...)
 		warn_fn(msg);
 	else
 		ct_log(CT_LOG_DEBUG, "%s", msg);
+}
+
+static char *mountinfo_snapshot;
+
+int ct_cgroup_snapshot_mounts(struct ct_err *err)
+{
+	size_t len = 0;
+
+	ct_cgroup_forget_mounts();
+
+	return ct_read_file("/proc/self/mountinfo", &mountinfo_snapshot, &len, err);
+}
+
+void ct_cgroup_forget_mounts(void)
+{
+	free(mountinfo_snapshot);
+	mountinfo_snapshot = NULL;
+}
+
+int ct_cgroup_mountinfo(char **ret_text, struct ct_err *err)
+{
+	size_t len = 0;
+
+	if (!mountinfo_snapshot)
+		return ct_read_file("/proc/self/mountinfo", ret_text, &len, err);
+	*ret_text = strdup(mountinfo_snapshot);
+	if (!*ret_text)
+		return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
+
+	return 0;
 }
 
 int cg_write(const char *dir, const char *file, const char *value, struct ct_err *err)

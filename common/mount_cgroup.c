@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "common/cleanup.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -129,13 +130,12 @@ static int parse_line(struct cg_list *l, char *line)
 
 static int read_cgroup_mounts(struct cg_list *l, struct ct_err *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	cleanup_free char *text = NULL;
+	char *save = NULL;
 
-	if (!f)
-		return ct_err_set(err, errno, "open '/proc/self/mountinfo'");
-	while (getline(&line, &cap, f) > 0)
+	if (ct_cgroup_mountinfo(&text, err) < 0)
+		return -1;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (parse_line(l, line) < 0)
 			return ct_err_set(err, ENOMEM, "read '/proc/self/mountinfo'");
 	/* Read once here, not once per hierarchy. */
@@ -232,14 +232,15 @@ static int bind_host_cgroup(const struct cg_list *l, const struct cg_mnt *c, int
 			    const struct ct_mount_opts *o, struct ct_err *err)
 {
 	cleanup_free char *dir = NULL;
-	cleanup_close int src = -1;
+	cleanup_close int tree = -1;
 
 	if (host_dir(l, c, &dir, err) < 0 || !dir)
 		return -1;
-	src = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (src < 0)
+	/* Cloned straight from the path: no descriptor of the directory is needed. */
+	tree = open_tree(AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
 		return ct_err_set(err, errno, "open '%s'", dir);
-	if (ct_mount_bind_fd_onto(src, false, target, o, -1, false, NULL, err) < 0)
+	if (ct_mount_attach_tree(tree, target, o, err) < 0)
 		return ct_err_wrap(err, "bind '%s'", dir);
 
 	return 0;

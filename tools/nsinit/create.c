@@ -206,6 +206,8 @@ __attribute__((noreturn)) static void join_then_clone(struct init_args *a, uint6
 	}
 	/* A flock belongs to the open file, which a child shares until it closes its copy. */
 	close(a->lock_fd);
+	/* The init's mounts are those of the namespace joined here, not ours. */
+	ct_cgroup_forget_mounts();
 	/* Open everything first: after joining the mount namespace the paths may not resolve. */
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
 		const struct ct_namespace *ns = &lx->namespaces[i];
@@ -750,6 +752,9 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	 * namespace, before it runs anything of the container's.
 	 */
 	into_cgroup = ct_cgroup_detect(&mode, &ignored) == 0 && mode == CT_CGROUP_V2;
+	/* One read of the mounts for our cgroups and the init's cgroup mount (common/cgroup.h). */
+	if (ct_cgroup_snapshot_mounts(err) < 0)
+		return -1;
 	if (into_cgroup) {
 		if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
 			return -1;
@@ -768,6 +773,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	}
+	ct_cgroup_forget_mounts();
 	/*
 	 * It moves itself in on GO, before it runs anything of the container's:
 	 * always on v1, and on cgroup2 when it could not be cloned there.
