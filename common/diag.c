@@ -160,12 +160,25 @@ char *ct_pointer_join(const char *base, const char *token)
 	return out;
 }
 
+/* Without printf: the validator builds one for every array element it visits, used or not. */
 char *ct_pointer_index(const char *base, size_t index)
 {
-	char *out = NULL;
+	char digits[24];
+	size_t n = 0, blen = strlen(base);
+	char *out;
 
-	if (asprintf(&out, "%s/%zu", base, index) < 0)
+	do {
+		digits[n++] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index);
+	out = malloc(blen + 1 + n + 1);
+	if (!out)
 		return NULL;
+	memcpy(out, base, blen);
+	out[blen] = '/';
+	for (size_t i = 0; i < n; i++)
+		out[blen + 1 + i] = digits[n - 1 - i];
+	out[blen + 1 + n] = '\0';
 
 	return out;
 }

@@ -442,6 +442,23 @@ static void test_helpers(void)
 	       "cpu lists");
 }
 
+static void test_pointers(void)
+{
+	char *zero = ct_pointer_index("/mounts", 0);
+	char *big = ct_pointer_index("", 18446744073709551615UL);
+	char *ten = ct_pointer_index("/linux/devices", 10);
+	char *esc = ct_pointer_join("/linux/sysctl", "net/ipv4~x");
+
+	TAP_STR_EQ(zero, "/mounts/0", "pointer to element 0");
+	TAP_STR_EQ(ten, "/linux/devices/10", "pointer to element 10");
+	TAP_STR_EQ(big, "/18446744073709551615", "pointer to the largest index, from the root");
+	TAP_STR_EQ(esc, "/linux/sysctl/net~1ipv4~0x", "a key with / and ~ is escaped (RFC 6901)");
+	free(zero);
+	free(big);
+	free(ten);
+	free(esc);
+}
+
 int main(void)
 {
 	test_base_is_valid();
@@ -461,6 +478,7 @@ int main(void)
 	test_process_rules();
 	test_state_and_features();
 	test_helpers();
+	test_pointers();
 
 	return tap_done();
 }
