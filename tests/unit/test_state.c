@@ -182,6 +182,33 @@ static void test_status(void)
 	ct_state_remove(root, "s1", &err);
 }
 
+/* A writer killed between write and rename leaves ".<file>.<pid>"; delete takes it along. */
+static void test_remove_temporaries(void)
+{
+	struct ct_err err = {0};
+	char path[256];
+	int fd = -1, rc;
+
+	ct_state_create_dir(root, "t1", &fd, &err);
+	close(openat(fd, "state.json", O_WRONLY | O_CREAT, 0600));
+	close(openat(fd, ".state.json.4242", O_WRONLY | O_CREAT, 0600));
+	close(openat(fd, ".config.json.7", O_WRONLY | O_CREAT, 0600));
+	close(fd);
+	rc = ct_state_remove(root, "t1", &err);
+	snprintf(path, sizeof(path), "%s/t1", root);
+	TAP_OK(rc == 0 && access(path, F_OK) < 0,
+	       "remove takes any writer's temporary files along: %s", err.msg);
+
+	ct_state_create_dir(root, "t2", &fd, &err);
+	close(openat(fd, ".state.json.x1", O_WRONLY | O_CREAT, 0600));
+	rc = ct_state_remove(root, "t2", &err);
+	TAP_OK(rc < 0 && err.errnum == ENOTEMPTY,
+	       "a file that is no temporary of ours stays, and remove says so: %s", err.msg);
+	unlinkat(fd, ".state.json.x1", 0);
+	close(fd);
+	ct_state_remove(root, "t2", &err);
+}
+
 static void test_pid_file(void)
 {
 	struct ct_err err = {0};
@@ -248,6 +275,7 @@ int main(void)
 	test_record_validates();
 	test_dirs();
 	test_status();
+	test_remove_temporaries();
 	test_pid_file();
 	test_status_names();
 	test_utc_times();
