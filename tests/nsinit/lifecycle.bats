@@ -140,7 +140,7 @@ teardown() {
 	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1" </dev/null >/dev/null 2>&1 3>&- &
 	local pid=$! _
 	for _ in $(seq 50); do
-		[[ $(jq -r .status "$BATS_TEST_TMPDIR/state/$C1/state.json" 2>/dev/null) == created ]] && break
+		[[ $(jq -r .status "$BATS_TEST_TMPDIR/state/$C1/state.json" 2>/dev/null) == running ]] && break
 		sleep 0.1
 	done
 	kill -9 "$pid"
@@ -296,6 +296,22 @@ teardown() {
 	rm "$BUNDLE/config.json"
 	run -0 nsinit run --bundle "$BUNDLE" --config - "$C1" < <("$SPECGEN" generate -- echo from-stdin)
 	assert_output "from-stdin"
+}
+
+@test "nsinit: the state directory keeps the config's own text, also when read from stdin" {
+	ct_bundle
+	"$SPECGEN" generate -- sleep 100 >"$BATS_TEST_TMPDIR/given.json"
+	# a key order and spacing of the user's own, which a re-serialisation would change
+	jq -S . "$BATS_TEST_TMPDIR/given.json" >"$BATS_TEST_TMPDIR/sorted.json"
+	# Not under `run`: the container would hold its output pipe open.
+	nsinit run -d --bundle "$BUNDLE" --config - "$C1" <"$BATS_TEST_TMPDIR/sorted.json" \
+		>/dev/null 2>&1
+	cmp "$BATS_TEST_TMPDIR/sorted.json" "$BATS_TEST_TMPDIR/state/$C1/config.json"
+	# exec takes the process's defaults from that copy
+	run -0 nsinit exec "$C1" sh -c 'echo $PATH'
+	assert_output "$(jq -r '.process.env[] | select(startswith("PATH=")) | .[5:]' \
+		"$BATS_TEST_TMPDIR/given.json")"
+	run -0 nsinit delete --force "$C1"
 }
 
 @test "nsinit: specgen generate piped into run --config - works" {

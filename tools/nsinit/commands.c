@@ -172,9 +172,12 @@ static int mark_started(const struct opts *o, int dirfd, struct ct_record *rec,
 			const struct ct_spec *spec, struct ct_err *err)
 {
 	ct_log(CT_LOG_DEBUG, "%s: started", o->id);
-	rec->status = CT_STATUS_RUNNING;
-	if (ct_state_save(dirfd, rec, err) < 0)
-		return -1;
+	/* run recorded running already, once its init was ready (nsinit_create). */
+	if (rec->status != CT_STATUS_RUNNING) {
+		rec->status = CT_STATUS_RUNNING;
+		if (ct_state_save(dirfd, rec, err) < 0)
+			return -1;
+	}
 	run_hooks_logged(o, spec, CT_HOOK_POSTSTART, rec, CT_STATUS_RUNNING);
 
 	return 0;

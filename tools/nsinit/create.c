@@ -859,11 +859,11 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	ct_log(CT_LOG_DEBUG, for_run ? "%s: init ready" : "%s: init ready, waiting on exec.fifo",
 	       o->id);
 	/*
-	 * run's init goes on to execve by itself now: a run killed from here on leaves a
-	 * container that runs, whose state must not say creating (without exec.fifo,
-	 * "created" reads as running once the init lives on).
+	 * run's init goes on to execve by itself now, so its state says running from here
+	 * on: a run killed now leaves a container that runs, never one that reads creating.
+	 * (A failure before the execve is still run's to report, and it deletes.)
 	 */
-	l->rec.status = CT_STATUS_CREATED;
+	l->rec.status = for_run ? CT_STATUS_RUNNING : CT_STATUS_CREATED;
 	if (ct_state_save(l->dirfd, &l->rec, err) < 0)
 		goto fail;
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
