@@ -457,10 +457,13 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
 	close_inherited(a);
-	c.fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c.fd_dir < 0) {
-		ct_err_set(&err, errno, "open '/proc/self/fd'");
-		goto fail;
+	/* Only create's init reopens exec.fifo, after pivot_root; run's goes on to execve. */
+	if (!a->start_now) {
+		c.fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c.fd_dir < 0) {
+			ct_err_set(&err, errno, "open '/proc/self/fd'");
+			goto fail;
+		}
 	}
 	/* Before GO: the parent makes the cgroups meanwhile. */
 	if (a->new_net && unshare(CLONE_NEWNET) < 0) {
@@ -478,10 +481,8 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 	if (ct_sync_send(a->sock, CT_SYNC_READY, 0, NULL, -1, &err) < 0)
 		_exit(1);
 	/* run needs no exec.fifo: it is waiting, and our execve closes the socket it reads. */
-	if (a->start_now) {
-		close(c.fd_dir);
+	if (a->start_now)
 		exec_process(&c);
-	}
 	close(a->sock);
 	if (wait_for_start(&c, &err) < 0) {
 		char text[CT_ERR_MSG_MAX + 64];
