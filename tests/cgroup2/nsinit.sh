@@ -64,6 +64,13 @@ check "an absolute cgroupsPath is used as given" \
 check "delete removes every level create made" \
 	sh -c "$N delete --force c4 && [ ! -e /sys/fs/cgroup/ct-abs ]"
 
+# The init makes its network namespace on another CPU than the runtime's, then takes back the
+# CPUs it was allowed; without a cpuset in its cgroup nothing else would reset them here.
+use_config affinity
+check "the process may run on every CPU the runtime may" \
+	sh -c "taskset -c 0,1 $N run --bundle $B c6 >/tmp/c6.out &&
+		grep -q 'Cpus_allowed_list:[[:space:]]*0-1\$' /tmp/c6.out"
+
 # Joining a namespace by path takes the legacy clone, which cannot clone into a cgroup.
 use_config joinns
 check "a container that joins a namespace by path is in its cgroup" \

@@ -70,6 +70,8 @@ make_configs() {
 		"$base/config.json" >"$out/cgroupns.json"
 	jq '.process.terminal = false | .process.args = ["sleep", "100"] |
 		.linux.cgroupsPath = "/ct-abs/inner"' "$base/config.json" >"$out/abspath.json"
+	jq '.process.terminal = false | .process.args = ["grep", "Cpus_allowed_list", "/proc/self/status"]' \
+		"$base/config.json" >"$out/affinity.json"
 	jq '.process.terminal = false |
 		.process.capabilities.bounding += ["CAP_MKNOD"] |
 		.process.capabilities.effective += ["CAP_MKNOD"] |

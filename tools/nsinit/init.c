@@ -141,6 +141,35 @@ static int loopback_up(struct ct_err *err)
 	return 0;
 }
 
+/*
+ * The network namespace, the costliest thing the init makes, is made (loopback up) while the
+ * parent makes the cgroups. The kernel most often starts a new child on its parent's CPU,
+ * which leaves the two taking turns there while another CPU idles: the init asks for another
+ * CPU for this step, then takes back the CPUs it was allowed, before anything else.
+ */
+static int make_net_ns(struct ct_err *err)
+{
+	cpu_set_t allowed, others;
+	int cpu = sched_getcpu();
+	bool moved = false;
+	int rc = 0;
+
+	if (cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
+		others = allowed;
+		CPU_CLR(cpu, &others);
+		moved = CPU_COUNT(&others) > 0 &&
+			sched_setaffinity(0, sizeof(others), &others) == 0;
+	}
+	if (unshare(CLONE_NEWNET) < 0)
+		rc = ct_err_set(err, errno, "unshare network namespace");
+	else
+		rc = loopback_up(err);
+	if (moved && sched_setaffinity(0, sizeof(allowed), &allowed) < 0 && rc == 0)
+		rc = ct_err_set(err, errno, "restore CPU affinity");
+
+	return rc;
+}
+
 static int set_names(const struct init_args *a, struct ct_err *err)
 {
 	const struct ct_spec *spec = a->spec;
@@ -361,8 +390,6 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return -1;
 	if (set_names(a, err) < 0)
 		return -1;
-	if (a->new_net && loopback_up(err) < 0)
-		return -1;
 	if (a->spec->process && setup_process(c, err) < 0)
 		return -1;
 
@@ -466,10 +493,8 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		}
 	}
 	/* Before GO: the parent makes the cgroups meanwhile. */
-	if (a->new_net && unshare(CLONE_NEWNET) < 0) {
-		ct_err_set(&err, errno, "unshare network namespace");
+	if (a->new_net && make_net_ns(&err) < 0)
 		goto fail;
-	}
 	if (setup(&c, &err) < 0)
 		goto fail;
 
