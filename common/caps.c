@@ -85,9 +85,13 @@ static void caps_to_masks(const struct ct_capabilities *caps, cap_value_t max,
 	}
 }
 
-/* The calling process's own bounding, permitted and inheritable sets: what it can grant. */
-static int held_masks(cap_value_t max, uint64_t *ret_bnd, uint64_t *ret_prm, uint64_t *ret_inh,
-		      struct ct_err *err)
+/*
+ * The calling process's own bounding, permitted and inheritable sets: what it can grant. The
+ * bounding set takes a prctl per capability, so only the capabilities in ask are read there;
+ * the others read as held.
+ */
+static int held_masks(cap_value_t max, uint64_t ask, uint64_t *ret_bnd, uint64_t *ret_prm,
+		      uint64_t *ret_inh, struct ct_err *err)
 {
 	cleanup_cap cap_t cur = cap_get_proc();
 	uint64_t bnd = 0, prm = 0, inh = 0;
@@ -100,7 +104,7 @@ static int held_masks(cap_value_t max, uint64_t *ret_bnd, uint64_t *ret_prm, uin
 		if (cap_get_flag(cur, c, CAP_PERMITTED, &p) < 0 ||
 		    cap_get_flag(cur, c, CAP_INHERITABLE, &i) < 0)
 			return ct_err_set(err, errno, "read capability %d", c);
-		bnd |= (uint64_t)(cap_get_bound(c) > 0) << c;
+		bnd |= (uint64_t)(!is_set(ask, c) || cap_get_bound(c) > 0) << c;
 		prm |= (uint64_t)(p == CAP_SET) << c;
 		inh |= (uint64_t)(i == CAP_SET) << c;
 	}
@@ -117,13 +121,13 @@ static int held_masks(cap_value_t max, uint64_t *ret_bnd, uint64_t *ret_prm, uin
  * container) to warn and go on, not fail. Granting less is always safe.
  */
 static int trim_to_held(struct caps_masks *m, cap_value_t max, void (*warn)(const char *name),
-			uint64_t *ret_bnd, struct ct_err *err)
+			struct ct_err *err)
 {
 	uint64_t bnd = 0, prm = 0, inh = 0, warned = 0;
 
-	if (held_masks(max, &bnd, &prm, &inh, err) < 0)
+	/* The bounding set limits only what goes into the bounding and inheritable sets. */
+	if (held_masks(max, m->bounding | m->inheritable, &bnd, &prm, &inh, err) < 0)
 		return -1;
-	*ret_bnd = bnd;
 
 	/* A new inheritable set may take from the bounding set (with CAP_SETPCAP) or the old one.
 	 */
@@ -175,15 +179,18 @@ static int raise_effective(cap_value_t max, struct ct_err *err)
 	return 0;
 }
 
-/* held is the bounding set as read before: one read per capability is enough. */
-static int drop_bounding(uint64_t keep, uint64_t held, cap_value_t max, struct ct_err *err)
+/*
+ * Dropping a capability the set does not hold succeeds, so the set is read only when a drop
+ * is refused: without CAP_SETPCAP, a capability already gone is no failure.
+ */
+static int drop_bounding(uint64_t keep, cap_value_t max, struct ct_err *err)
 {
 	for (cap_value_t c = 0; c < max; c++) {
 		char name[64];
 
-		if (is_set(keep, c) || !is_set(held, c))
+		if (is_set(keep, c))
 			continue;
-		if (cap_drop_bound(c) < 0) {
+		if (cap_drop_bound(c) < 0 && !(errno == EPERM && cap_get_bound(c) == 0)) {
 			cap_name(c, name, sizeof(name));
 			return ct_err_set(err, errno, "drop '%s' from the bounding set", name);
 		}
@@ -259,10 +266,9 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 	static const struct ct_capabilities none;
 	cap_value_t max = cap_max_bits();
 	struct caps_masks m;
-	uint64_t held_bnd = 0;
 
 	caps_to_masks(caps ? caps : &none, max, warn, &m);
-	if (trim_to_held(&m, max, warn, &held_bnd, err) < 0)
+	if (trim_to_held(&m, max, warn, err) < 0)
 		return -1;
 
 	/*
@@ -275,7 +281,7 @@ int ct_caps_apply(const struct ct_capabilities *caps, void (*warn)(const char *n
 		return -1;
 
 	/* Bounding first: it needs CAP_SETPCAP, which the next step may drop. */
-	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, held_bnd, max, err) < 0)
+	if (raise_effective(max, err) < 0 || drop_bounding(m.bounding, max, err) < 0)
 		return -1;
 	if (set_pei(&m, max, err) < 0)
 		return -1;
