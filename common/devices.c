@@ -136,6 +136,18 @@ static int make_node(int dirfd, const char *base, const struct node *n, bool use
 	return 0;
 }
 
+/* Usually nothing is in the way (a fresh /dev tmpfs): what is there goes only when it is. */
+static int place_node(int dirfd, const char *base, const struct node *n, bool use_bind,
+		      struct ct_err *err)
+{
+	if (make_node(dirfd, base, n, use_bind, err) == 0)
+		return 0;
+	if (err->errnum != EEXIST || clear_entry(dirfd, base, n->path, err) < 0)
+		return -1;
+
+	return make_node(dirfd, base, n, use_bind, err);
+}
+
 static int create_node(int rootfd, const struct node *n, bool use_bind, struct ct_err *err)
 {
 	cleanup_close int dirfd = -1;
@@ -143,10 +155,8 @@ static int create_node(int rootfd, const struct node *n, bool use_bind, struct c
 
 	if (ct_path_parent_in_root(rootfd, n->path, true, &dirfd, base, err) < 0)
 		return ct_err_wrap(err, "create device '%s'", n->path);
-	if (clear_entry(dirfd, base, n->path, err) < 0)
-		return -1;
 
-	return make_node(dirfd, base, n, use_bind, err);
+	return place_node(dirfd, base, n, use_bind, err);
 }
 
 static int node_from_spec(const struct ct_device *d, struct node *ret, struct ct_err *err)
@@ -231,8 +241,7 @@ static int create_default_nodes(int rootfd, const struct ct_spec *spec, bool use
 		if (config_lists(spec, n->path))
 			continue;
 		/* "/dev/" and the name: the table holds nothing deeper. */
-		if (clear_entry(devfd, n->path + 5, n->path, err) < 0 ||
-		    make_node(devfd, n->path + 5, n, use_bind, err) < 0)
+		if (place_node(devfd, n->path + 5, n, use_bind, err) < 0)
 			return -1;
 	}
 

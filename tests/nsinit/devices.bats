@@ -87,6 +87,24 @@ ct_sh() {
 	assert_output "1:3 644"
 }
 
+@test "nsinit: what the image has where a default node goes is replaced, but a directory is refused" {
+	# Without the /dev tmpfs the nodes land in the image's own /dev.
+	ct_edit '.mounts |= map(select(.destination | startswith("/dev") | not)) | .linux.maskedPaths = []'
+	mkdir -p "$BUNDLE/rootfs/dev"
+	echo stale >"$BUNDLE/rootfs/dev/null"
+	ln -sfn /etc/passwd "$BUNDLE/rootfs/dev/zero"
+	ct_sh 'stat -c "%n %F %t:%T" /dev/null /dev/zero'
+	assert_success
+	assert_line "/dev/null character special file 1:3"
+	assert_line "/dev/zero character special file 1:5"
+	[[ $(cat "$BUNDLE/rootfs/etc/passwd") != "" ]]
+	rm -f "$BUNDLE/rootfs/dev/full"
+	mkdir "$BUNDLE/rootfs/dev/full"
+	ct_sh 'true'
+	assert_failure
+	assert_equal "$stderr" "nsinit: $CT_ID: run: prepare rootfs: set up devices: device path '/dev/full' is a directory: Is a directory"
+}
+
 @test "nsinit: a /dev bound from the host gets no default nodes" {
 	mkdir -p "$BATS_TEST_TMPDIR/mydev"
 	touch "$BATS_TEST_TMPDIR/mydev/marker"
