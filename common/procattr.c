@@ -267,15 +267,15 @@ static bool setgroups_denied(void)
 
 static int set_groups(const struct ct_user *user, struct ct_err *err)
 {
-	if (setgroups_denied()) {
-		if (user->n_additional_gids > 0)
-			return ct_err_set(
-				err, 0,
-				"set additional gids: setgroups is denied in this user namespace");
+	/* The file is read only when the kernel refuses: a denied setgroups with nothing to set
+	 * is no failure. */
+	if (setgroups(user->n_additional_gids, (const gid_t *)user->additional_gids) == 0)
 		return 0;
-	}
-	if (setgroups(user->n_additional_gids, (const gid_t *)user->additional_gids) < 0)
+	if (errno != EPERM || !setgroups_denied())
 		return ct_err_set(err, errno, "set additional gids");
+	if (user->n_additional_gids > 0)
+		return ct_err_set(err, 0,
+				  "set additional gids: setgroups is denied in this user namespace");
 
 	return 0;
 }
