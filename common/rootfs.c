@@ -601,9 +601,24 @@ static int check_proc(int rootfd, const struct ct_spec *spec, struct ct_err *err
 	return ct_fd_check_fs(fd, PROC_SUPER_MAGIC, "'/proc'", err);
 }
 
-static int mask_path(int rootfd, const char *path, int *devnull, struct ct_err *err)
+/* What masks a path: /dev/null for a file, an empty read-only tmpfs for a directory. */
+struct masks {
+	int devnull;
+	int empty_dir; /* the first directory's tmpfs: the others get binds of it */
+};
+
+static void masks_close(struct masks *k)
+{
+	if (k->devnull >= 0)
+		close(k->devnull);
+	if (k->empty_dir >= 0)
+		close(k->empty_dir);
+}
+
+static int mask_path(int rootfd, const char *path, struct masks *k, struct ct_err *err)
 {
 	cleanup_close int target = -1;
+	int *devnull = &k->devnull;
 	struct stat st;
 
 	if (ct_path_open_in_root(rootfd, path, O_PATH, &target, err) < 0)
@@ -615,7 +630,12 @@ static int mask_path(int rootfd, const char *path, int *devnull, struct ct_err *
 		struct ct_mount_opts o = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 
-		return ct_mount_fs_onto(target, "tmpfs", "tmpfs", &o, NULL, err);
+		/* One empty filesystem serves every directory: a superblock less to make
+		 * and to tear down for each. */
+		if (k->empty_dir >= 0)
+			return ct_mount_bind_fd_onto(k->empty_dir, false, target, &o, -1, false,
+						     NULL, err);
+		return ct_mount_fs_onto(target, "tmpfs", "tmpfs", &o, &k->empty_dir, err);
 	}
 	/* Opened and checked once, on first need; the mount is cloned from that very fd. */
 	if (*devnull < 0 && ct_devices_open_checked(rootfd, "/dev/null", 1, 3, devnull, err) < 0)
@@ -656,7 +676,7 @@ static int readonly_root(int rootfd, struct ct_err *err)
 int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 {
 	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int devnull = -1;
+	__attribute__((cleanup(masks_close))) struct masks masks = {-1, -1};
 	const struct ct_linux *lx = spec->linux_;
 	unsigned long propagation;
 
@@ -679,7 +699,7 @@ int ct_rootfs_finish(const struct ct_spec *spec, struct ct_err *err)
 		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)
 			return ct_err_wrap(err, "make '%s' read-only", lx->readonly_paths.v[i]);
 	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
-		if (mask_path(rootfd, lx->masked_paths.v[i], &devnull, err) < 0)
+		if (mask_path(rootfd, lx->masked_paths.v[i], &masks, err) < 0)
 			return ct_err_wrap(err, "mask '%s'", lx->masked_paths.v[i]);
 	if (spec->root_readonly && readonly_root(rootfd, err) < 0)
 		return -1;
