@@ -35,17 +35,24 @@ if [[ -z ${CT_HOT_PRIVATE:-} ]]; then
 fi
 
 tmp=$(mktemp -d /tmp/ct-hot-order.XXXXXX)
-trace=$tmp/tracefs
+tracefs=$tmp/tracefs
+# A trace instance of our own: its buffer is big enough for every hit of a container's
+# life (the global one, a few MiB, drops the first workloads' hits) and it records
+# whatever the global tracing_on says.
+trace=$tracefs/instances/$GROUP
 cleanup() {
-	if [[ -d $trace/events/$GROUP ]]; then
-		echo 0 >"$trace/events/$GROUP/enable"
+	if [[ -d $trace ]]; then
+		[[ -d $trace/events/$GROUP ]] && echo 0 >"$trace/events/$GROUP/enable"
+		rmdir "$trace"
+	fi
+	if [[ -d $tracefs/events/$GROUP ]]; then
 		# Listed first: removing while reading the list skips entries. One line per
 		# write: the kernel takes no probe line split across writes.
-		sed -n "s|^p:\($GROUP/[^ ]*\) .*|-:\1|p" "$trace/uprobe_events" >"$tmp/remove"
-		while read -r probe; do echo "$probe"; done <"$tmp/remove" >>"$trace/uprobe_events"
+		sed -n "s|^p:\($GROUP/[^ ]*\) .*|-:\1|p" "$tracefs/uprobe_events" >"$tmp/remove"
+		while read -r probe; do echo "$probe"; done <"$tmp/remove" >>"$tracefs/uprobe_events"
 	fi
 	"$tmp/build/nsinit" --root "$tmp/state" delete --force hot-b >/dev/null 2>&1 || true
-	umount "$trace" "$tmp/state" 2>/dev/null || true
+	umount "$tracefs" "$tmp/state" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -54,8 +61,8 @@ trap cleanup EXIT
 make -s BUILD="$tmp/build" HOT_ORDER= LDFLAGS="-Wl,-Map,$tmp/nsinit.map" "$tmp/build/nsinit"
 bin=$tmp/build/nsinit
 
-mkdir "$trace" "$tmp/state"
-mount -t tracefs none "$trace"
+mkdir "$tracefs" "$tmp/state"
+mount -t tracefs none "$tracefs"
 mount -t tmpfs -o mode=0700 ct-hot "$tmp/state"
 # FUNC and IFUNC (the resolvers glibc runs at start) symbols, by address.
 readelf -sW "$bin" | awk '($4 == "FUNC" || $4 == "IFUNC") && $2 !~ /^0+$/ { print $2, $8 }' |
@@ -63,7 +70,9 @@ readelf -sW "$bin" | awk '($4 == "FUNC" || $4 == "IFUNC") && $2 !~ /^0+$/ { prin
 grep -v -E 'evex|avx512' "$tmp/all" >"$tmp/funcs"
 grep -E 'evex|avx512' "$tmp/all" >"$tmp/unprobed"
 awk -v g="$GROUP" -v b="$bin" '{ printf "p:%s/f%d %s:0x%s\n", g, NR, b, $1 }' "$tmp/funcs" |
-	while read -r probe; do echo "$probe"; done >>"$trace/uprobe_events"
+	while read -r probe; do echo "$probe"; done >>"$tracefs/uprobe_events"
+mkdir "$trace"
+echo 65536 >"$trace/buffer_size_kb"
 
 # Trace lines read 'TASK-PID [CPU] FLAGS TIME: fN: (ADDRESS)'; only our group is enabled.
 # The probes stay enabled from the first workload to the end of the second: each
