@@ -175,11 +175,31 @@ static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 		/*
 		 * The time namespace is unshared by the init, which must set offsets before
 		 * entering it; the cgroup namespace too, once the init is in its cgroup, which
-		 * becomes its root. The network namespace, the costliest to make, the init
-		 * makes itself while we set up its cgroups.
+		 * becomes its root. Those of early_ns_flags the init makes while we set up its
+		 * cgroups.
 		 */
 		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP &&
-			 ns->type != CT_NS_NETWORK)
+			 !(info->clone_flag & CT_EARLY_NS_FLAGS))
+			flags |= (uint64_t)info->clone_flag;
+	}
+	return flags;
+}
+
+/*
+ * The new network, mount, IPC and UTS namespaces: the init makes them itself, on another CPU,
+ * while we make its cgroups. Made by clone they were ours to wait for: the network namespace
+ * is the costliest thing a create makes, and a mount namespace copies every host mount. The
+ * user and pid namespaces stay with clone: the init must be born in them.
+ */
+static uint64_t early_ns_flags(const struct ct_spec *spec)
+{
+	uint64_t flags = 0;
+
+	for (size_t i = 0; spec->linux_ && i < spec->linux_->n_namespaces; i++) {
+		const struct ct_namespace *ns = &spec->linux_->namespaces[i];
+		const struct ct_ns_info *info = ct_ns_info(ns->type);
+
+		if (info && !ns->path && (info->clone_flag & CT_EARLY_NS_FLAGS))
 			flags |= (uint64_t)info->clone_flag;
 	}
 	return flags;
@@ -738,8 +758,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	a.lock_fd = l->lockfd;
 	ns = ct_spec_find_ns(l->spec, CT_NS_USER);
 	a.new_user = ns && !ns->path;
-	ns = ct_spec_find_ns(l->spec, CT_NS_NETWORK);
-	a.new_net = ns && !ns->path;
+	a.early_ns = early_ns_flags(l->spec);
 	a.has_uts = ct_spec_find_ns(l->spec, CT_NS_UTS) != NULL;
 	ns = ct_spec_find_ns(l->spec, CT_NS_TIME);
 	a.new_time = ns && !ns->path;
@@ -749,7 +768,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	/*
 	 * On cgroup2 the init is cloned into its cgroup, which must exist first. On
 	 * v1 it is moved there, so the cgroups are made while it makes its network
-	 * namespace, before it runs anything of the container's.
+	 * and other namespaces, before it runs anything of the container's.
 	 */
 	into_cgroup = ct_cgroup_detect(&mode, &ignored) == 0 && mode == CT_CGROUP_V2;
 	/* One read of the mounts for our cgroups and the init's cgroup mount (common/cgroup.h). */

@@ -141,13 +141,28 @@ static int loopback_up(struct ct_err *err)
 	return 0;
 }
 
+static int unshare_early(uint64_t flags, struct ct_err *err)
+{
+	uint64_t others = flags & ~(uint64_t)CLONE_NEWNET;
+
+	if (others && unshare((int)others) < 0)
+		return ct_err_set(err, errno, "unshare mount, IPC and UTS namespaces");
+	if (!(flags & CLONE_NEWNET))
+		return 0;
+	if (unshare(CLONE_NEWNET) < 0)
+		return ct_err_set(err, errno, "unshare network namespace");
+
+	return loopback_up(err);
+}
+
 /*
- * The network namespace, the costliest thing the init makes, is made (loopback up) while the
- * parent makes the cgroups. The kernel most often starts a new child on its parent's CPU,
- * which leaves the two taking turns there while another CPU idles: the init asks for another
- * CPU for this step, then takes back the CPUs it was allowed, before anything else.
+ * The network namespace (loopback up), the costliest thing the init makes, and its mount, IPC
+ * and UTS namespaces are made while the parent makes the cgroups. The kernel most often
+ * starts a new child on its parent's CPU, which leaves the two taking turns there while
+ * another CPU idles: the init asks for another CPU for this step, then takes back the CPUs it
+ * was allowed, before anything else.
  */
-static int make_net_ns(struct ct_err *err)
+static int make_namespaces(uint64_t flags, struct ct_err *err)
 {
 	cpu_set_t allowed, others;
 	int cpu = sched_getcpu();
@@ -160,10 +175,7 @@ static int make_net_ns(struct ct_err *err)
 		moved = CPU_COUNT(&others) > 0 &&
 			sched_setaffinity(0, sizeof(others), &others) == 0;
 	}
-	if (unshare(CLONE_NEWNET) < 0)
-		rc = ct_err_set(err, errno, "unshare network namespace");
-	else
-		rc = loopback_up(err);
+	rc = unshare_early(flags, err);
 	if (moved && sched_setaffinity(0, sizeof(allowed), &allowed) < 0 && rc == 0)
 		rc = ct_err_set(err, errno, "restore CPU affinity");
 
@@ -493,7 +505,7 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		}
 	}
 	/* Before GO: the parent makes the cgroups meanwhile. */
-	if (a->new_net && make_net_ns(&err) < 0)
+	if (a->early_ns && make_namespaces(a->early_ns, &err) < 0)
 		goto fail;
 	if (setup(&c, &err) < 0)
 		goto fail;

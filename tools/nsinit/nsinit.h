@@ -2,7 +2,9 @@
 /* nsinit's options and commands, shared by its files. */
 #pragma once
 
+#include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/log.h"
@@ -149,6 +151,9 @@ int nsinit_cgroup_oom_kills(const struct ct_record *rec, uint64_t *ret_count, st
 int nsinit_cgroup_pids(const struct ct_record *rec, pid_t **ret, size_t *ret_n, struct ct_err *err);
 
 /* What the container's init needs from its parent; shared memory after clone. */
+/* The namespaces a new init makes itself rather than being cloned into them (create.c). */
+#define CT_EARLY_NS_FLAGS (CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS)
+
 struct init_args {
 	const struct opts *o;
 	const struct ct_spec *spec;
@@ -161,7 +166,7 @@ struct init_args {
 	int keep_fds;	  /* fds 0 .. keep_fds-1 reach the process */
 	bool new_user;
 	bool own_mount_ns;
-	bool new_net;
+	uint64_t early_ns; /* CT_EARLY_NS_FLAGS the init unshares at once, before GO */
 	bool has_uts;
 	bool new_time;
 	bool new_cgroup; /* unshared by the init once it is in its cgroup */
