@@ -597,6 +597,8 @@ struct ct_cgroup *ct_cgroup_create(const struct ct_cgroup_config *cfg, struct ct
 		goto fail_free;
 	if (create_dirs(cg, cg_path, err) < 0)
 		goto fail_undo;
+	if (cfg->on_made && cfg->on_made(cg, cfg->on_made_arg, err) < 0)
+		goto fail_undo;
 	if (cfg->resources && cg_apply_resources(cg, cfg->resources, false, err) < 0)
 		goto fail_undo;
 	if (!cfg->skip_devices &&

@@ -57,6 +57,12 @@ struct ct_cgroup_config {
 	size_t n_devices;
 	/* no device policy at all (tests of other controllers; rootless callers) */
 	bool skip_devices;
+	/*
+	 * When set, called once the directories exist, before the resources and the device
+	 * policy are written: a process may move in meanwhile. A failure undoes the create.
+	 */
+	int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err);
+	void *on_made_arg;
 };
 
 /*

@@ -7,7 +7,7 @@
 #include "common/err.h"
 
 enum ct_sync_type {
-	CT_SYNC_GO = 1,	    /* parent: maps written, carry on (v1: cgroup entries ride along) */
+	CT_SYNC_GO = 1,	    /* parent: maps written, carry on (cgroup entries may ride along) */
 	CT_SYNC_PID,	    /* intermediate: the init's pid (in pid) */
 	CT_SYNC_HOOKS,	    /* child: namespaces and mounts exist, run createRuntime */
 	CT_SYNC_HOOKS_DONE, /* parent: hooks ran */
@@ -15,6 +15,7 @@ enum ct_sync_type {
 	CT_SYNC_SECCOMP,    /* child: the seccomp notify fd rides along */
 	CT_SYNC_READY,	    /* child: set up; waits on exec.fifo (run: goes on to execve) */
 	CT_SYNC_ERROR,	    /* either side: err holds why */
+	CT_SYNC_CGROUPS,    /* parent, before GO: the cgroups' entries to move in by, riding along */
 };
 
 /* Sent whole: the error is fixed-size so a failing child never allocates. */

@@ -303,7 +303,8 @@ static void warn_to_log(const char *msg)
 }
 
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
-			 struct ct_err *err)
+			 int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err),
+			 void *arg, struct ct_err *err)
 {
 	const struct ct_linux *lx = spec->linux_;
 	const struct ct_resources *res = lx ? lx->resources : NULL;
@@ -313,6 +314,8 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 		.resources = res,
 		.devices = lx ? lx->devices : NULL,
 		.n_devices = lx ? lx->n_devices : 0,
+		.on_made = on_made,
+		.on_made_arg = arg,
 	};
 	struct ct_cgroup *cg;
 

@@ -206,6 +206,27 @@ static uint64_t early_ns_flags(const struct ct_spec *spec)
 }
 
 /*
+ * The kernel most often starts a new child on its parent's CPU, where it either waits for us to
+ * yield or takes the CPU from us: either way the init's namespaces (about half a millisecond)
+ * and our cgroups (as long again) would take turns there while another CPU idled. So the init
+ * makes its namespaces on the CPUs it may use but ours: it goes there itself as it starts, and
+ * we send it there as soon as clone returns, whichever comes first. It takes back its own set
+ * once our first message reaches it. With a single CPU allowed, nothing changes.
+ */
+static bool plan_spread(struct init_args *a)
+{
+	int cpu = sched_getcpu();
+
+	if (!a->early_ns || cpu < 0 || cpu >= CPU_SETSIZE ||
+	    sched_getaffinity(0, sizeof(a->cpus), &a->cpus) < 0)
+		return false;
+	a->others = a->cpus;
+	CPU_CLR(cpu, &a->others);
+
+	return CPU_COUNT(&a->others) > 0;
+}
+
+/*
  * An intermediate process joins the namespaces given by path (user first),
  * then clones the init with CLONE_PARENT so the init is still our child;
  * joining here keeps the runtime itself in its own namespaces.
@@ -689,7 +710,7 @@ void nsinit_launch_release(struct launch *l)
 	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 }
 
-/* The init's ways into its v1 cgroups, until GO hands them over. */
+/* The init's ways into its cgroups, until they are handed over. */
 struct entries {
 	int fds[CT_CGROUP_MAX_ENTRIES];
 	size_t n;
@@ -702,6 +723,31 @@ static void entries_close(struct entries *e)
 }
 
 #define cleanup_entries __attribute__((cleanup(entries_close)))
+
+struct handover {
+	int psock;
+	pid_t pid;
+};
+
+/*
+ * On v1 the init moves itself into its cgroups by writing 0 to each hierarchy's tasks file,
+ * through descriptors we open: moving another process takes a global lock. They go to it as
+ * soon as the directories exist, so that it moves in while we write the resources, the device
+ * policy and its state. An init that is gone already has its reason waiting for GO.
+ */
+static int hand_over_cgroups(const struct ct_cgroup *cg, void *arg, struct ct_err *err)
+{
+	const struct handover *h = arg;
+	cleanup_entries struct entries ent = {.n = 0};
+
+	if (ct_cgroup_open_entries(cg, ent.fds, CT_CGROUP_MAX_ENTRIES, &ent.n, err) < 0)
+		return -1;
+	if (ct_sync_send_fds(h->psock, CT_SYNC_CGROUPS, h->pid, ent.fds, ent.n, err) < 0 &&
+	    err->errnum != EPIPE && err->errnum != ECONNRESET)
+		return -1;
+
+	return 0;
+}
 
 /* Releases the init, handing it the descriptors of its cgroups (closed here either way). */
 static int send_go(const struct opts *o, struct launch *l, int psock, struct entries *ent,
@@ -775,12 +821,15 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (ct_cgroup_snapshot_mounts(err) < 0)
 		return -1;
 	if (into_cgroup) {
-		if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, NULL, NULL, err) < 0)
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 		a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
 	}
+	a.spread = plan_spread(&a);
 	rc = spawn_init(&a, psock, &l->rec.pid, &born_in_cgroup, err);
+	if (rc == 0 && a.spread)
+		(void)sched_setaffinity(l->rec.pid, sizeof(a.others), &a.others);
 	close(sv[1]);
 	if (a.cgroup_fd >= 0)
 		close(a.cgroup_fd);
@@ -788,16 +837,18 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 		return ct_err_wrap(err, "start container init");
 	ct_log(CT_LOG_DEBUG, "%s: init %d cloned", o->id, (int)l->rec.pid);
 	if (!into_cgroup) {
-		if (nsinit_cgroup_create(o, l->spec, &l->rec, err) < 0)
+		struct handover h = {psock, l->rec.pid};
+
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, hand_over_cgroups, &h, err) < 0)
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	}
 	ct_cgroup_forget_mounts();
 	/*
-	 * It moves itself in on GO, before it runs anything of the container's:
-	 * always on v1, and on cgroup2 when it could not be cloned there.
+	 * On cgroup2, an init that could not be cloned into its cgroup moves itself in on GO,
+	 * before it runs anything of the container's (on v1 it has its entries already).
 	 */
-	if (!born_in_cgroup &&
+	if (into_cgroup && !born_in_cgroup &&
 	    nsinit_cgroup_open_entries(&l->rec, ent.fds, CT_CGROUP_MAX_ENTRIES, &ent.n, err) < 0)
 		return -1;
 	if (ct_proc_start_time(l->rec.pid, &l->rec.start_time, NULL, err) < 0)

@@ -141,7 +141,12 @@ static int loopback_up(struct ct_err *err)
 	return 0;
 }
 
-static int unshare_early(uint64_t flags, struct ct_err *err)
+/*
+ * The network namespace (loopback up), the costliest thing the init makes, and its mount, IPC
+ * and UTS namespaces are made while the parent makes the cgroups, on other CPUs than the
+ * parent's (create.c, plan_spread).
+ */
+static int make_namespaces(uint64_t flags, struct ct_err *err)
 {
 	uint64_t others = flags & ~(uint64_t)CLONE_NEWNET;
 
@@ -156,30 +161,16 @@ static int unshare_early(uint64_t flags, struct ct_err *err)
 }
 
 /*
- * The network namespace (loopback up), the costliest thing the init makes, and its mount, IPC
- * and UTS namespaces are made while the parent makes the cgroups. The kernel most often
- * starts a new child on its parent's CPU, which leaves the two taking turns there while
- * another CPU idles: the init asks for another CPU for this step, then takes back the CPUs it
- * was allowed, before anything else.
+ * The parent sends us to other CPUs than its own while we make our namespaces (plan_spread);
+ * once it has sent its first message it is done with that, and we take back the CPUs we were
+ * cloned with, before anything else.
  */
-static int make_namespaces(uint64_t flags, struct ct_err *err)
+static int restore_cpus(const struct init_args *a, struct ct_err *err)
 {
-	cpu_set_t allowed, others;
-	int cpu = sched_getcpu();
-	bool moved = false;
-	int rc = 0;
+	if (a->spread && sched_setaffinity(0, sizeof(a->cpus), &a->cpus) < 0)
+		return ct_err_set(err, errno, "restore CPU affinity");
 
-	if (cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
-		others = allowed;
-		CPU_CLR(cpu, &others);
-		moved = CPU_COUNT(&others) > 0 &&
-			sched_setaffinity(0, sizeof(others), &others) == 0;
-	}
-	rc = unshare_early(flags, err);
-	if (moved && sched_setaffinity(0, sizeof(allowed), &allowed) < 0 && rc == 0)
-		rc = ct_err_set(err, errno, "restore CPU affinity");
-
-	return rc;
+	return 0;
 }
 
 static int set_names(const struct init_args *a, struct ct_err *err)
@@ -364,8 +355,20 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 	struct ct_sync_msg msg;
 	size_t n = 0;
 
-	if (ct_sync_recv_fds(a->sock, &msg, entries, CT_CGROUP_MAX_ENTRIES, &n, err) < 0)
-		return -1;
+	/* On v1 the cgroups' "tasks" files come first, as soon as the parent has made them. */
+	for (bool first = true;; first = false) {
+		if (ct_sync_recv_fds(a->sock, &msg, entries, CT_CGROUP_MAX_ENTRIES, &n, err) < 0)
+			return -1;
+		if (first && restore_cpus(a, err) < 0) {
+			while (n > 0)
+				close(entries[--n]);
+			return -1;
+		}
+		if (msg.type != CT_SYNC_CGROUPS)
+			break;
+		if (ct_cgroup_enter_self(entries, n, err) < 0)
+			return -1;
+	}
 	if (msg.type != CT_SYNC_GO) {
 		while (n > 0)
 			close(entries[--n]);
@@ -376,7 +379,7 @@ static int setup(struct init_ctx *c, struct ct_err *err)
 		return ct_err_set(err, EPROTO, "unexpected sync message %u (wanted GO)", msg.type);
 	}
 	c->host_pid = msg.pid;
-	/* First of all: on v1 the parent handed us the cgroups' "tasks" files to move ourselves. */
+	/* On cgroup2, when we could not be cloned into it, our cgroup's entry rides along. */
 	if (ct_cgroup_enter_self(entries, n, err) < 0)
 		return -1;
 	/*
@@ -505,6 +508,8 @@ __attribute__((noreturn)) void nsinit_init_main(struct init_args *a)
 		}
 	}
 	/* Before GO: the parent makes the cgroups meanwhile. */
+	if (a->spread)
+		(void)sched_setaffinity(0, sizeof(a->others), &a->others);
 	if (a->early_ns && make_namespaces(a->early_ns, &err) < 0)
 		goto fail;
 	if (setup(&c, &err) < 0)

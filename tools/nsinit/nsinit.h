@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/state.h"
 
+struct ct_cgroup;
 struct ct_err;
 struct ct_spec;
 
@@ -120,11 +121,13 @@ int cmd_events(const struct opts *o, struct ct_err *err);
 /*
  * Makes the container's cgroup from linux.resources, cgroupsPath and
  * linux.devices, and records it in rec->cgroup (left NULL for a rootless
- * container, which gets none). On a later failure the caller calls
+ * container, which gets none). on_made, when set, is called with arg once the
+ * directories exist (struct ct_cgroup_config). On a later failure the caller calls
  * nsinit_cgroup_destroy.
  */
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
-			 struct ct_err *err);
+			 int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err),
+			 void *arg, struct ct_err *err);
 
 /*
  * An O_CLOEXEC descriptor of the recorded cgroup2 directory for clone3's
@@ -167,6 +170,9 @@ struct init_args {
 	bool new_user;
 	bool own_mount_ns;
 	uint64_t early_ns; /* CT_EARLY_NS_FLAGS the init unshares at once, before GO */
+	bool spread;	   /* the init makes its namespaces on other CPUs than the parent's */
+	cpu_set_t others;  /* those CPUs: what it was cloned with, but the parent's */
+	cpu_set_t cpus;	   /* what it takes back after the parent's first message */
 	bool has_uts;
 	bool new_time;
 	bool new_cgroup; /* unshared by the init once it is in its cgroup */
