@@ -221,10 +221,9 @@ static int parse_mountinfo(char *text, struct mi_table *t, struct ct_err *err)
 	return 0;
 }
 
-/* Finds the mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2; *ret
- * points into t. */
-static int find_mount(const struct mi_table *t, const char *ctrls, const struct mi_entry **ret,
-		      struct ct_err *err)
+/* The mount of a v1 controller list ("cpu,cpuacct") or, with ctrls "", of cgroup2, in t; NULL
+ * when there is none. */
+static const struct mi_entry *find_mount(const struct mi_table *t, const char *ctrls)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mi_entry *e = &t->v[i];
@@ -247,11 +246,10 @@ static int find_mount(const struct mi_table *t, const char *ctrls, const struct 
 			if (!match)
 				continue;
 		}
-		*ret = e;
-		return 0;
+		return e;
 	}
 
-	return ct_err_set(err, ENOENT, "find the mount of cgroup '%s'", *ctrls ? ctrls : "cgroup2");
+	return NULL;
 }
 
 /* Refuses "..", ".", empty components and control characters in a cgroupsPath. */
@@ -326,7 +324,8 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 	cleanup_free char *line = NULL;
 	size_t cap = 0;
 
-	if (ct_cgroup_mountinfo(&mountinfo, err) < 0 || parse_mountinfo(mountinfo, &mounts, err) < 0)
+	if (ct_cgroup_mountinfo(&mountinfo, err) < 0 ||
+	    parse_mountinfo(mountinfo, &mounts, err) < 0)
 		return -1;
 	f = fopen("/proc/self/cgroup", "re");
 	if (!f)
@@ -348,13 +347,11 @@ static int locate(struct ct_cgroup *cg, const char *cg_path, struct ct_err *err)
 			continue;
 		if (cg->mode == CT_CGROUP_V2 && *ctrls)
 			continue;
-		if (find_mount(&mounts, ctrls, &m, err) < 0) {
-			/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not
-			 * ours to use. */
-			if (err->errnum == ENOENT)
-				continue;
-			return -1;
-		}
+		/* A hierarchy mounted nowhere we look (e.g. a named one elsewhere) is not ours to
+		 * use. */
+		m = find_mount(&mounts, ctrls);
+		if (!m)
+			continue;
 		if (build_path(m, own, cg_path, path, sizeof(path), err) < 0)
 			return -1;
 		if (!add_dir(cg, ctrls, path, !*ctrls, err))

@@ -274,8 +274,8 @@ static int set_groups(const struct ct_user *user, struct ct_err *err)
 	if (errno != EPERM || !setgroups_denied())
 		return ct_err_set(err, errno, "set additional gids");
 	if (user->n_additional_gids > 0)
-		return ct_err_set(err, 0,
-				  "set additional gids: setgroups is denied in this user namespace");
+		return ct_err_set(
+			err, 0, "set additional gids: setgroups is denied in this user namespace");
 
 	return 0;
 }

@@ -446,8 +446,8 @@ static bool is_temporary(const char *name)
 		size_t n = strlen(state_files[i]);
 
 		if (name[0] == '.' && strncmp(name + 1, state_files[i], n) == 0 &&
-		    name[n + 1] == '.' && name[n + 2] && strspn(name + n + 2, "0123456789") ==
-							 strlen(name + n + 2))
+		    name[n + 1] == '.' && name[n + 2] &&
+		    strspn(name + n + 2, "0123456789") == strlen(name + n + 2))
 			return true;
 	}
 

@@ -15,7 +15,7 @@ enum ct_sync_type {
 	CT_SYNC_SECCOMP,    /* child: the seccomp notify fd rides along */
 	CT_SYNC_READY,	    /* child: set up; waits on exec.fifo (run: goes on to execve) */
 	CT_SYNC_ERROR,	    /* either side: err holds why */
-	CT_SYNC_CGROUPS,    /* parent, before GO: the cgroups' entries to move in by, riding along */
+	CT_SYNC_CGROUPS, /* parent, before GO: the cgroups' entries to move in by, riding along */
 };
 
 /* Sent whole: the error is fixed-size so a failing child never allocates. */

@@ -68,8 +68,7 @@ static int load_spec_at(const char *path, struct launch *l, struct ct_err *err)
 	return 0;
 }
 
-static int load_spec(const struct opts *o, const char *bundle, struct launch *l,
-		     struct ct_err *err)
+static int load_spec(const struct opts *o, const char *bundle, struct launch *l, struct ct_err *err)
 {
 	char *path = NULL;
 	int rc;
@@ -765,6 +764,20 @@ static int send_go(const struct opts *o, struct launch *l, int psock, struct ent
 	return rc;
 }
 
+/* Which namespaces the init makes itself, and when. */
+static void set_ns_args(const struct ct_spec *spec, struct init_args *a)
+{
+	const struct ct_namespace *ns = ct_spec_find_ns(spec, CT_NS_USER);
+
+	a->new_user = ns && !ns->path;
+	a->early_ns = early_ns_flags(spec);
+	a->has_uts = ct_spec_find_ns(spec, CT_NS_UTS) != NULL;
+	ns = ct_spec_find_ns(spec, CT_NS_TIME);
+	a->new_time = ns && !ns->path;
+	ns = ct_spec_find_ns(spec, CT_NS_CGROUP);
+	a->new_cgroup = ns && !ns->path;
+}
+
 static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
 			  const char *rootfs, char *const *env, int listen_fds, struct ct_err *err)
 {
@@ -782,7 +795,6 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 		.start_now = for_run,
 		.cgroup_fd = -1,
 	};
-	const struct ct_namespace *ns;
 	enum ct_cgroup_mode mode;
 	struct ct_err ignored;
 	cleanup_entries struct entries ent = {.n = 0};
@@ -802,14 +814,7 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	a.sock = sv[1];
 	a.fifo_fd = fifo_fd;
 	a.lock_fd = l->lockfd;
-	ns = ct_spec_find_ns(l->spec, CT_NS_USER);
-	a.new_user = ns && !ns->path;
-	a.early_ns = early_ns_flags(l->spec);
-	a.has_uts = ct_spec_find_ns(l->spec, CT_NS_UTS) != NULL;
-	ns = ct_spec_find_ns(l->spec, CT_NS_TIME);
-	a.new_time = ns && !ns->path;
-	ns = ct_spec_find_ns(l->spec, CT_NS_CGROUP);
-	a.new_cgroup = ns && !ns->path;
+	set_ns_args(l->spec, &a);
 
 	/*
 	 * On cgroup2 the init is cloned into its cgroup, which must exist first. On
