@@ -27,6 +27,8 @@
 
 /* Set by ct_rootfs_prepare in the init: the host's mounts must then never be moved or pivoted. */
 static bool prepared_without_mount_ns;
+/* Set by ct_rootfs_prepare: every mount of ours is a slave or private, none shared. */
+static bool prepared_unshared;
 
 static bool has_ns(const struct ct_spec *spec, enum ct_ns_type type)
 {
@@ -503,6 +505,8 @@ int ct_rootfs_prepare(const struct ct_spec *spec, const char *rootfs, struct ct_
 			propagation = MS_SLAVE | MS_REC;
 		if (mount(NULL, "/", NULL, propagation, NULL) < 0)
 			return ct_err_set(err, errno, "set propagation of '/'");
+		prepared_unshared =
+			(propagation & MS_REC) && (propagation & (MS_SLAVE | MS_PRIVATE));
 		/* After a recursive slave, private or unbindable no mount is shared: no need to
 		 * read mountinfo for the one holding the rootfs. */
 		if (((propagation & MS_SHARED) || !(propagation & MS_REC)) &&
@@ -555,9 +559,11 @@ int ct_rootfs_pivot(const char *rootfs, bool no_pivot, struct ct_err *err)
 		return ct_err_set(err, errno, "pivot_root '%s'", rootfs);
 	if (fchdir(oldroot) < 0)
 		return ct_err_set(err, errno, "chdir to the old root");
-	/* Slave first, so detaching the old root's mounts never propagates an unmount to the host.
+	/*
+	 * Slave first, so detaching the old root's mounts never propagates an unmount to the host;
+	 * after a recursive slave or private propagation at prepare they are so already.
 	 */
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+	if (!prepared_unshared && mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return ct_err_set(err, errno, "make the old root slave");
 	if (umount2(".", MNT_DETACH) < 0)
 		return ct_err_set(err, errno, "detach the old root");
