@@ -597,13 +597,17 @@ struct ct_cgroup *ct_cgroup_create(const struct ct_cgroup_config *cfg, struct ct
 	if (cfg->on_made && cfg->on_made(cg, cfg->on_made_arg, err) < 0)
 		goto fail_undo;
 	if (cfg->resources && cg_apply_resources(cg, cfg->resources, false, err) < 0)
-		goto fail_undo;
+		goto fail_empty;
 	if (!cfg->skip_devices &&
 	    cg_apply_devices(cg, cfg->resources, cfg->devices, cfg->n_devices, err) < 0)
-		goto fail_undo;
+		goto fail_empty;
 
 	return cg;
 
+fail_empty:
+	/* What on_made let in would keep each rmdir busy. */
+	if (cfg->on_made && cfg->on_undo)
+		cfg->on_undo(cfg->on_made_arg);
 fail_undo:
 	undo_create(cg);
 fail_free:

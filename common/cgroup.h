@@ -62,6 +62,8 @@ struct ct_cgroup_config {
 	 * policy are written: a process may move in meanwhile. A failure undoes the create.
 	 */
 	int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err);
+	/* When on_made ran and a later step fails: empty the cgroups before they are removed. */
+	void (*on_undo)(void *arg);
 	void *on_made_arg;
 };
 

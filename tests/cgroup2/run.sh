@@ -72,6 +72,7 @@ make_configs() {
 		.linux.cgroupsPath = "/ct-abs/inner"' "$base/config.json" >"$out/abspath.json"
 	jq '.process.terminal = false | .process.args = ["grep", "Cpus_allowed_list", "/proc/self/status"]' \
 		"$base/config.json" >"$out/affinity.json"
+	jq '.linux.resources.cpu = {"cpus": "2"}' "$out/affinity.json" >"$out/cpuset.json"
 	jq '.process.terminal = false |
 		.process.capabilities.bounding += ["CAP_MKNOD"] |
 		.process.capabilities.effective += ["CAP_MKNOD"] |
@@ -115,7 +116,7 @@ make_initramfs
 
 start=$(date +%s.%N)
 set +e
-timeout "$guest_timeout" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 1024 -smp 2 \
+timeout "$guest_timeout" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 1024 -smp 3 \
 	-kernel "$work/vmlinuz" -initrd "$run/initrd.gz" \
 	-append 'console=ttyS0 cgroup_no_v1=all panic=-1 quiet' </dev/null >"$run/serial.log" 2>&1
 qrc=$?

@@ -339,6 +339,30 @@ cgroup_dirs_of_id() {
 	[[ ! -e $CT_STATE/$CT_ID ]] || fail "state left"
 }
 
+@test "nsinit: a device policy refused after the init moved in fails at once and leaves nothing" {
+	local own parent
+	own=$(awk -F: '$2 == "devices" { print $3 }' /proc/self/cgroup)
+	[[ -n $own && -d /sys/fs/cgroup/devices$own ]] || skip "needs a v1 devices hierarchy"
+	# The parent refuses a device the config allows: the policy's last write fails, long
+	# after the init got its cgroups (it moves in while the parent writes the rules).
+	parent=/sys/fs/cgroup/devices$own/$CT_ID-parent
+	mkdir "$parent"
+	echo 'c 99:99 rwm' >"$parent/devices.deny"
+	cfg --arg p "$CT_ID-parent/$CT_ID" '.linux.cgroupsPath = $p | .linux.resources.devices =
+		[{"allow": false, "access": "rwm"}] +
+		[range(0; 300) | {"allow": true, "type": "c", "major": 200, "minor": ., "access": "rwm"}] +
+		[{"allow": true, "type": "c", "major": 99, "minor": 99, "access": "rwm"}]'
+	run -1 --separate-stderr timeout 20 "$NSINIT" --root "$CT_STATE" run --bundle "$BUNDLE" "$CT_ID"
+	[[ $stderr == "nsinit: $CT_ID: run: make cgroup: "*"devices.allow': Operation not permitted" ]] ||
+		fail "stderr: $stderr"
+	local left
+	left=$(find /sys/fs/cgroup -maxdepth 7 -type d -name "$CT_ID*" -path "*$CT_TEST_CGROUP*" \
+		! -path "$parent")
+	rmdir "$parent"
+	[[ -z $left ]] || fail "cgroups left: $left"
+	[[ ! -e $CT_STATE/$CT_ID ]] || fail "state left"
+}
+
 @test "nsinit: unified keys are written on the cgroup2 hierarchy and refused on a v1-only host" {
 	cfg '.linux.resources.unified = {"cgroup.max.descendants": "3"}'
 	if [[ ! -f /sys/fs/cgroup/cgroup.controllers && ! -d /sys/fs/cgroup/unified ]]; then

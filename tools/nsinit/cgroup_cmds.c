@@ -304,7 +304,7 @@ static void warn_to_log(const char *msg)
 
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
 			 int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err),
-			 void *arg, struct ct_err *err)
+			 void (*on_undo)(void *arg), void *arg, struct ct_err *err)
 {
 	const struct ct_linux *lx = spec->linux_;
 	const struct ct_resources *res = lx ? lx->resources : NULL;
@@ -315,6 +315,7 @@ int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struc
 		.devices = lx ? lx->devices : NULL,
 		.n_devices = lx ? lx->n_devices : 0,
 		.on_made = on_made,
+		.on_undo = on_undo,
 		.on_made_arg = arg,
 	};
 	struct ct_cgroup *cg;

@@ -725,7 +725,7 @@ static void entries_close(struct entries *e)
 
 struct handover {
 	int psock;
-	pid_t pid;
+	struct launch *l;
 };
 
 /*
@@ -741,7 +741,7 @@ static int hand_over_cgroups(const struct ct_cgroup *cg, void *arg, struct ct_er
 
 	if (ct_cgroup_open_entries(cg, ent.fds, CT_CGROUP_MAX_ENTRIES, &ent.n, err) < 0)
 		return -1;
-	if (ct_sync_send_fds(h->psock, CT_SYNC_CGROUPS, h->pid, ent.fds, ent.n, err) < 0 &&
+	if (ct_sync_send_fds(h->psock, CT_SYNC_CGROUPS, h->l->rec.pid, ent.fds, ent.n, err) < 0 &&
 	    err->errnum != EPIPE && err->errnum != ECONNRESET)
 		return -1;
 
@@ -776,6 +776,17 @@ static void set_ns_args(const struct ct_spec *spec, struct init_args *a)
 	a->new_time = ns && !ns->path;
 	ns = ct_spec_find_ns(spec, CT_NS_CGROUP);
 	a->new_cgroup = ns && !ns->path;
+}
+
+/* Resources or devices failed after the hand-over: the init may be in; it goes first. */
+static void kill_handed_over(void *arg)
+{
+	struct launch *l = ((const struct handover *)arg)->l;
+
+	kill(l->rec.pid, SIGKILL);
+	while (waitpid(l->rec.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	l->reaped = true;
 }
 
 static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, const char *bundle,
@@ -826,12 +837,13 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 	if (ct_cgroup_snapshot_mounts(err) < 0)
 		return -1;
 	if (into_cgroup) {
-		if (nsinit_cgroup_create(o, l->spec, &l->rec, NULL, NULL, err) < 0)
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, NULL, NULL, NULL, err) < 0)
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 		a.cgroup_fd = nsinit_cgroup_dirfd(&l->rec);
 	}
-	a.spread = plan_spread(&a);
+	/* Cloned into its cgroup2 cgroup, the init has that cpuset's CPUs: none to spread to. */
+	a.spread = !into_cgroup && plan_spread(&a);
 	rc = spawn_init(&a, psock, &l->rec.pid, &born_in_cgroup, err);
 	if (rc == 0 && a.spread)
 		(void)sched_setaffinity(l->rec.pid, sizeof(a.others), &a.others);
@@ -842,9 +854,10 @@ static int birth_with_env(const struct opts *o, struct launch *l, bool for_run, 
 		return ct_err_wrap(err, "start container init");
 	ct_log(CT_LOG_DEBUG, "%s: init %d cloned", o->id, (int)l->rec.pid);
 	if (!into_cgroup) {
-		struct handover h = {psock, l->rec.pid};
+		struct handover h = {psock, l};
 
-		if (nsinit_cgroup_create(o, l->spec, &l->rec, hand_over_cgroups, &h, err) < 0)
+		if (nsinit_cgroup_create(o, l->spec, &l->rec, hand_over_cgroups, kill_handed_over,
+					 &h, err) < 0)
 			return -1;
 		ct_log(CT_LOG_DEBUG, "%s: cgroup made", o->id);
 	}
@@ -893,18 +906,30 @@ static int birth(const struct opts *o, struct launch *l, bool for_run, const cha
 	return rc;
 }
 
-int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
+int nsinit_load(const struct opts *o, struct launch *l, struct ct_err *err)
 {
-	cleanup_free char *bundle = NULL;
-	cleanup_free char *rootfs = NULL;
-
 	memset(l, 0, sizeof(*l));
 	l->dirfd = l->lockfd = l->pty_master = l->sock = -1;
 	/* A shim leaks its sockets into us: only the preserved fds may reach the container. */
 	syscall(SYS_close_range, 3U + (unsigned)o->preserve_fds + (unsigned)listen_fds_passed(),
 		~0U, CLOSE_RANGE_CLOEXEC);
-	if (load_spec(o, o->bundle ? o->bundle : ".", l, err) < 0)
+
+	return load_spec(o, o->bundle ? o->bundle : ".", l, err);
+}
+
+int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
+{
+	if (nsinit_load(o, l, err) < 0)
 		return -1;
+
+	return nsinit_create_loaded(o, for_run, l, err);
+}
+
+int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
+{
+	cleanup_free char *bundle = NULL;
+	cleanup_free char *rootfs = NULL;
+
 	/* What start would refuse, run refuses before anything is made. */
 	if (for_run && !l->spec->process)
 		return ct_err_set(err, 0, "cannot start a container without process");
@@ -935,8 +960,9 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	       o->id);
 	/*
 	 * run's init goes on to execve by itself now, so its state says running from here
-	 * on: a run killed now leaves a container that runs, never one that reads creating.
-	 * (A failure before the execve is still run's to report, and it deletes.)
+	 * on. (A run killed between READY and this save leaves a running container whose
+	 * state reads creating; kill and delete --force still take it. A failure before the
+	 * execve is still run's to report, and it deletes.)
 	 */
 	l->rec.status = for_run ? CT_STATUS_RUNNING : CT_STATUS_CREATED;
 	if (ct_state_save(l->dirfd, &l->rec, err) < 0)

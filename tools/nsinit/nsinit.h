@@ -68,6 +68,10 @@ void nsinit_log_usage_error(const char *log_path, enum ct_log_format format);
 
 /* create.c */
 int nsinit_create(const struct opts *o, bool for_run, struct launch *ret, struct ct_err *err);
+/* The same in two steps: the config read into l (released by nsinit_launch_release), then the
+ * rest. */
+int nsinit_load(const struct opts *o, struct launch *ret, struct ct_err *err);
+int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err);
 void nsinit_launch_release(struct launch *l);
 
 /* commands.c */
@@ -121,13 +125,13 @@ int cmd_events(const struct opts *o, struct ct_err *err);
 /*
  * Makes the container's cgroup from linux.resources, cgroupsPath and
  * linux.devices, and records it in rec->cgroup (left NULL for a rootless
- * container, which gets none). on_made, when set, is called with arg once the
- * directories exist (struct ct_cgroup_config). On a later failure the caller calls
+ * container, which gets none). on_made and on_undo, when set, are called with arg as
+ * struct ct_cgroup_config says. On a later failure the caller calls
  * nsinit_cgroup_destroy.
  */
 int nsinit_cgroup_create(const struct opts *o, const struct ct_spec *spec, struct ct_record *rec,
 			 int (*on_made)(const struct ct_cgroup *cg, void *arg, struct ct_err *err),
-			 void *arg, struct ct_err *err);
+			 void (*on_undo)(void *arg), void *arg, struct ct_err *err);
 
 /*
  * An O_CLOEXEC descriptor of the recorded cgroup2 directory for clone3's
