@@ -50,6 +50,41 @@ no_state_left() {
 	no_state_left
 }
 
+@test "nsinit: --config - with stdin closed reads nothing and fails at once" {
+	ct_bundle -- true
+	# Closed, fd 0 would be the first descriptor nsinit opens. Not under `run`, whose pipe
+	# would take the free fd 0 itself.
+	local rc=0
+	timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" \
+		--config - "$C1" 0<&- >"$BATS_TEST_TMPDIR/out" 2>&1 || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "nsinit: $C1: run: -: error: /: document is empty (expected a JSON object, found an empty document); hint: write at least {}"
+	no_state_left
+}
+
+@test "nsinit: run still reading its config from stdin stops at TERM" {
+	ct_bundle -- true
+	# A fifo we hold open for writing: the read waits for good, as a forgotten --config - would.
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 8<>"$BATS_TEST_TMPDIR/in"
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" --config - "$C1" \
+		<&8 >/dev/null 2>&1 8<&- &
+	local pid=$! _
+	sleep 0.5
+	kill -TERM "$pid"
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	exec 8<&-
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "nsinit ignored TERM while reading its config"
+	fi
+	wait "$pid" || true
+	no_state_left
+}
+
 @test "nsinit: --config from a process substitution pipe is read" {
 	ct_bundle -- true
 	run -0 nsinit run --bundle "$BUNDLE" --config <("$SPECGEN" generate -- echo from-pipe) \

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* nsinit: an OCI runtime with runc's command line. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -389,11 +390,32 @@ static void report(const struct opts *o, const struct ct_err *err, bool id_ok)
 	fprintf(stderr, "nsinit: %s\n", line);
 }
 
+/*
+ * Started with stdin, stdout or stderr closed, the first descriptor we open would take its
+ * number: run's signalfd would be read as the config of --config -, forever. /dev/null fills
+ * the gap, as the container's stdio it is then.
+ */
+static void fill_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
 	struct ct_err err = {0};
 	int rc, status;
+
+	fill_stdio();
 
 	/* exec takes runc exec's options and runs the join library (tools/nsinit/exec.c). */
 	if (nsinit_exec_wanted(argc, argv))

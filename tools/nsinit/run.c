@@ -157,12 +157,20 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 	sigset_t set, old;
 	struct launch l;
 
+	/* Read before signals are held for the container: a --config - that never ends must
+	 * still give way to Ctrl-C or a TERM. */
+	if (nsinit_load(o, &l, err) < 0) {
+		nsinit_launch_release(&l);
+		return ct_err_wrap(err, "run");
+	}
 	forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	r.sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (r.sfd < 0)
+	if (r.sfd < 0) {
+		nsinit_launch_release(&l);
 		return ct_err_set(err, errno, "run: signalfd");
-	if (nsinit_create(o, true, &l, err) < 0) {
+	}
+	if (nsinit_create_loaded(o, true, &l, err) < 0) {
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
