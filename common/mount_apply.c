@@ -37,6 +37,8 @@ static const struct {
 	{MS_DIRSYNC, "dirsync", NULL},
 	{MS_MANDLOCK, "mand", "nomand"},
 	{MS_LAZYTIME, "lazytime", "nolazytime"},
+	/* Not from a mount's options (those make the mount read-only): the mask's superblock. */
+	{MS_RDONLY, "ro", NULL},
 	/* "silent"/"loud" only quiet the kernel's log, and fsconfig has no word for them. */
 	{MS_SILENT, NULL, NULL},
 };

@@ -634,10 +634,12 @@ static int mask_path(int rootfd, const char *path, struct masks *k, struct ct_er
 
 	if (S_ISDIR(st.st_mode)) {
 		struct ct_mount_opts o = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+					  .sb_flags = MS_RDONLY};
 
 		/* One empty filesystem serves every directory: a superblock less to make
-		 * and to tear down for each. */
+		 * and to tear down for each. The superblock itself is read-only, so that
+		 * remounting one mask writable opens none of them. */
 		if (k->empty_dir >= 0)
 			return ct_mount_bind_fd_onto(k->empty_dir, false, target, &o, -1, false,
 						     NULL, err);
