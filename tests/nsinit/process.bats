@@ -107,17 +107,6 @@ teardown() {
 	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+0$'
 }
 
-@test "nsinit: the process may run on the CPUs the runtime may, though its init moved meanwhile" {
-	[[ $(nproc) -ge 2 ]] || skip "needs two CPUs"
-	# The init makes its network namespace on another CPU than nsinit's, then takes back
-	# the CPUs it was allowed. (The cgroup2 guest checks it without a v1 cpuset, which
-	# would reset them on its own.)
-	confine_bundle --seccomp none -- grep '^Cpus_allowed_list' /proc/self/status
-	run -0 --separate-stderr taskset -c 0,1 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" \
-		run --bundle "$BUNDLE" "$CONFINE_ID" 3>&-
-	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+0-1$'
-}
-
 @test "nsinit: a malformed execCPUAffinity list is refused" {
 	confine_bundle --seccomp none -- true
 	confine_edit '.process.execCPUAffinity = {"final": "3-1"}'

@@ -98,6 +98,19 @@ userns_bundle() {
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
 
+@test "nsinit: a rootless container may run on the CPUs the runtime may, though its init moved meanwhile" {
+	[[ $(nproc) -ge 2 ]] || skip "needs two CPUs"
+	# The init makes its namespaces on other CPUs than nsinit's, then takes back those it was
+	# cloned with. Rootless, no cpuset cgroup resets them afterwards.
+	rootless_bundle '.process.terminal = false | .process.args = ["grep", "Cpus_allowed_list", "/proc/self/status"] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 65534, "size": 1}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 65534, "size": 1}]'
+	run -0 --separate-stderr taskset -c 0,1 setpriv --reuid 65534 --regid 65534 --clear-groups -- \
+		"$NSINIT" --root "$BATS_TEST_TMPDIR/rootless/state" run \
+		--bundle "$BATS_TEST_TMPDIR/rootless/bundle" "$C1"
+	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+0-1$'
+}
+
 @test "nsinit: an unprivileged user runs a rootless container, mapped to root in it" {
 	# The spec maps the uid that made it (ours, root): nobody maps only itself.
 	rootless_bundle '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"] |
