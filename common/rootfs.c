@@ -624,7 +624,6 @@ static void masks_close(struct masks *k)
 static int mask_path(int rootfd, const char *path, struct masks *k, struct ct_err *err)
 {
 	cleanup_close int target = -1;
-	int *devnull = &k->devnull;
 	struct stat st;
 
 	if (ct_path_open_in_root(rootfd, path, O_PATH, &target, err) < 0)
@@ -646,11 +645,12 @@ static int mask_path(int rootfd, const char *path, struct masks *k, struct ct_er
 		return ct_mount_fs_onto(target, "tmpfs", "tmpfs", &o, &k->empty_dir, err);
 	}
 	/* Opened and checked once, on first need; the mount is cloned from that very fd. */
-	if (*devnull < 0 && ct_devices_open_checked(rootfd, "/dev/null", 1, 3, devnull, err) < 0)
+	if (k->devnull < 0 &&
+	    ct_devices_open_checked(rootfd, "/dev/null", 1, 3, &k->devnull, err) < 0)
 		return -1;
 
-	return ct_mount_bind_fd_onto(*devnull, false, target, &(struct ct_mount_opts){0}, -1, false,
-				     NULL, err);
+	return ct_mount_bind_fd_onto(k->devnull, false, target, &(struct ct_mount_opts){0}, -1,
+				     false, NULL, err);
 }
 
 static int readonly_path(int rootfd, const char *path, struct ct_err *err)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A container's record under the runtime root: ids, state.json, locking, computed status. */
 #include "common/state.h"
-#include "common/log.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -20,6 +19,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/log.h"
 
 static const char *const status_names[] = {
 	[CT_STATUS_CREATING] = "creating", [CT_STATUS_CREATED] = "created",

@@ -34,7 +34,7 @@ if [[ -z ${CT_HOT_PRIVATE:-} ]]; then
 	exec unshare --mount --propagation private -- bash "$0" "$@"
 fi
 
-tmp=$(mktemp -d /tmp/ct-hot-order.XXXXXX)
+tmp=$(mktemp -d)
 tracefs=$tmp/tracefs
 # A trace instance of our own: its buffer is big enough for every hit of a container's
 # life (the global one, a few MiB, drops the first workloads' hits) and it records

@@ -160,7 +160,13 @@ static pid_t clone3_flags(uint64_t flags, int cgroup_fd, bool *ret_in_cgroup)
 	return pid;
 }
 
-static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
+/*
+ * The namespaces the configuration asks to be made new (not joined by path), as clone flags.
+ * The time namespace is left out: the init must set its offsets before entering it. So is the
+ * cgroup namespace: the init unshares it once it is in its cgroup, which becomes its root.
+ * *ret_has_path: some namespace is joined by path.
+ */
+static uint64_t made_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 {
 	uint64_t flags = 0;
 
@@ -171,37 +177,28 @@ static uint64_t new_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
 
 		if (ns->path)
 			*ret_has_path = true;
-		/*
-		 * The time namespace is unshared by the init, which must set offsets before
-		 * entering it; the cgroup namespace too, once the init is in its cgroup, which
-		 * becomes its root. Those of early_ns_flags the init makes while we set up its
-		 * cgroups.
-		 */
-		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP &&
-			 !(info->clone_flag & CT_EARLY_NS_FLAGS))
+		else if (info && ns->type != CT_NS_TIME && ns->type != CT_NS_CGROUP)
 			flags |= (uint64_t)info->clone_flag;
 	}
 	return flags;
 }
 
 /*
- * The new network, mount, IPC and UTS namespaces: the init makes them itself, on another CPU,
- * while we make its cgroups. Made by clone they were ours to wait for: the network namespace
- * is the costliest thing a create makes, and a mount namespace copies every host mount. The
- * user and pid namespaces stay with clone: the init must be born in them.
+ * Of those, the new network, mount, IPC and UTS namespaces (CT_EARLY_NS_FLAGS) the init makes
+ * itself, on another CPU, while we make its cgroups. Made by clone they were ours to wait for:
+ * the network namespace is the costliest thing a create makes, and a mount namespace copies
+ * every host mount. The user and pid namespaces stay with clone: the init must be born in them.
  */
+static uint64_t clone_ns_flags(const struct ct_spec *spec, bool *ret_has_path)
+{
+	return made_ns_flags(spec, ret_has_path) & ~(uint64_t)CT_EARLY_NS_FLAGS;
+}
+
 static uint64_t early_ns_flags(const struct ct_spec *spec)
 {
-	uint64_t flags = 0;
+	bool has_path;
 
-	for (size_t i = 0; spec->linux_ && i < spec->linux_->n_namespaces; i++) {
-		const struct ct_namespace *ns = &spec->linux_->namespaces[i];
-		const struct ct_ns_info *info = ct_ns_info(ns->type);
-
-		if (info && !ns->path && (info->clone_flag & CT_EARLY_NS_FLAGS))
-			flags |= (uint64_t)info->clone_flag;
-	}
-	return flags;
+	return made_ns_flags(spec, &has_path) & (uint64_t)CT_EARLY_NS_FLAGS;
 }
 
 /*
@@ -289,7 +286,7 @@ static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, bool *ret_
 		      struct ct_err *err)
 {
 	bool has_path;
-	uint64_t flags = new_ns_flags(a->spec, &has_path);
+	uint64_t flags = clone_ns_flags(a->spec, &has_path);
 	struct ct_sync_msg msg;
 	pid_t pid, helper;
 	int status;
