@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -38,14 +40,34 @@ const struct ct_ns_info *ct_ns_info(enum ct_ns_type type)
 	return NULL;
 }
 
+/*
+ * The path is first reached with O_PATH, which opens nothing: a FIFO or a device named by a
+ * hostile config would otherwise block the open or act on it. Only a file of the namespace
+ * filesystem is then opened for real (setns and NS_GET_NSTYPE need a real open), without
+ * blocking, and checked to be the very inode first seen.
+ */
 int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err)
 {
 	const struct ct_ns_info *info = ct_ns_info(type);
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_close int probe = open(path, O_PATH | O_CLOEXEC);
+	cleanup_close int fd = -1;
+	struct stat seen, opened;
+	struct statfs fs;
 	int kind;
 
+	if (probe < 0)
+		return ct_err_set(err, errno, "open namespace '%s'", path);
+	if (fstatfs(probe, &fs) < 0 || fstat(probe, &seen) < 0)
+		return ct_err_set(err, errno, "stat namespace '%s'", path);
+	if (fs.f_type != NSFS_MAGIC)
+		return ct_err_set(err, 0, "'%s' is not a namespace file", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return ct_err_set(err, errno, "open namespace '%s'", path);
+	if (fstat(fd, &opened) < 0)
+		return ct_err_set(err, errno, "stat namespace '%s'", path);
+	if (opened.st_dev != seen.st_dev || opened.st_ino != seen.st_ino)
+		return ct_err_set(err, 0, "'%s' changed while it was opened", path);
 	kind = ioctl(fd, NS_GET_NSTYPE);
 	if (kind < 0)
 		return ct_err_set(err, errno == ENOTTY ? 0 : errno, "'%s' is not a namespace file",

@@ -52,6 +52,14 @@ teardown() {
 		"nsenter-lite: '$BATS_TEST_TMPDIR/plain' is not a namespace file"
 }
 
+@test "nsenter-lite: a fifo given as a namespace file is refused at once, unopened" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run -1 --separate-stderr timeout 20 "$NSENTER_LITE" --net="$BATS_TEST_TMPDIR/fifo" true
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$stderr" \
+		"nsenter-lite: '$BATS_TEST_TMPDIR/fifo' is not a namespace file"
+}
+
 @test "nsenter-lite: a namespace of the wrong type is refused before joining anything" {
 	run -1 --separate-stderr "$NSENTER_LITE" --net="/proc/$TARGET_PID/ns/uts" -t "$TARGET_PID" -u \
 		hostname
