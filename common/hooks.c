@@ -17,6 +17,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/interrupt.h"
 #include "common/spec.h"
 
 static const char *const stage_names[CT_HOOK_STAGE_COUNT] = {
@@ -182,9 +183,12 @@ static void flush_lines(char *buf, size_t *len, bool all, struct hook_output *ou
 	}
 }
 
-/* Reads the hook's output until it exits or the deadline passes; returns 1 on timeout. */
+/*
+ * Reads the hook's output until it exits or the deadline passes: 1 on timeout, -1 when a held
+ * signal interrupted the wait (err filled); the hook is killed in both cases.
+ */
 static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char *path,
-		      void (*output)(const char *, const char *))
+		      void (*output)(const char *, const char *), struct ct_err *err)
 {
 	struct hook_output out = {output, path, 0};
 	struct timespec deadline;
@@ -195,8 +199,9 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout;
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
-					{.fd = out_open ? out_fd : -1, .events = POLLIN}};
+		struct pollfd pfd[3] = {{.fd = pidfd, .events = POLLIN},
+					{.fd = out_open ? out_fd : -1, .events = POLLIN},
+					{.fd = ct_interrupt_fd(), .events = POLLIN}};
 		long left = timeout > 0 ? ms_left(&deadline) : -1;
 		int n;
 
@@ -205,9 +210,14 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 			flush_lines(buf, &len, true, &out);
 			return 1;
 		}
-		n = poll(pfd, 2, (int)left);
+		n = poll(pfd, 3, (int)left);
 		if (n < 0 && errno != EINTR)
 			return 0;
+		if (n > 0 && pfd[2].revents && ct_interrupt_check(err) < 0) {
+			kill(pid, SIGKILL);
+			flush_lines(buf, &len, true, &out);
+			return -1;
+		}
 		if (n > 0 && out_open && (pfd[1].revents & (POLLIN | POLLHUP))) {
 			ssize_t r = read(out_fd, buf + len, sizeof(buf) - 1 - len);
 
@@ -267,10 +277,13 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 		return ct_err_set(err, saved, "pidfd_open");
 	}
 	timed_out = watch_hook(pid, pidfd, pipefd[0], hook->has_timeout ? hook->timeout : 0,
-			       hook->path, output);
+			       hook->path, output, err);
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+
+	if (timed_out < 0)
+		return ct_err_wrap(err, "hook '%s' killed", hook->path);
 
 	if (timed_out)
 		return ct_err_set(err, 0, "hook '%s' killed after %d s timeout", hook->path,

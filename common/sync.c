@@ -8,6 +8,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/interrupt.h"
+
 /* At most this many descriptors ride on one message. */
 #define SYNC_MAX_FDS 32
 
@@ -95,6 +97,8 @@ int ct_sync_recv_fds(int sock, struct ct_sync_msg *msg, int *fds, size_t max, si
 	ssize_t n;
 
 	*ret_n = 0;
+	if (ct_interrupt_wait_readable(sock, err) < 0)
+		return -1;
 	do {
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);

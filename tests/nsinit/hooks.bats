@@ -166,3 +166,50 @@ add_hook() {
 	assert_output --partial "'/nonexistent/hook': No such file or directory"
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
 }
+
+@test "nsinit: TERM or INT during a hook undoes the create: hook, init, cgroups and state go" {
+	ct_bundle -- true
+	# The hook notes itself and the init's cgroups, then waits for good.
+	add_hook createRuntime 'echo $$ >"$LOG.pid"; pid=$(/usr/bin/jq .pid)
+		/bin/cat /proc/$pid/cgroup >"$LOG.cg.tmp"; /bin/mv "$LOG.cg.tmp" "$LOG.cg"
+		exec /bin/sleep 100'
+	local sig cmd pid rc dir _
+	for sig in TERM INT; do
+		for cmd in create run; do
+			rm -f "$LOG.pid" "$LOG.cg"
+			"$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$cmd" --bundle "$BUNDLE" "$C1" \
+				</dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+			pid=$!
+			for _ in $(seq 100); do
+				[[ -s $LOG.cg ]] && break
+				sleep 0.1
+			done
+			[[ -s $LOG.cg ]] || fail "the hook did not start"
+			# The memory cgroup on a v1 or hybrid host, the unified one on cgroup2.
+			dir=$(sed -n 's|^[0-9]*:memory:||p' "$LOG.cg")
+			if [[ -n $dir ]]; then
+				dir=/sys/fs/cgroup/memory$dir
+			else
+				dir=/sys/fs/cgroup$(sed -n 's|^0::||p' "$LOG.cg")
+			fi
+			[[ -d $dir && $dir != /sys/fs/cgroup/ ]]
+			kill "-$sig" "$pid"
+			for _ in $(seq 100); do
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.1
+			done
+			if kill -0 "$pid" 2>/dev/null; then
+				kill -KILL "$pid"
+				fail "nsinit $cmd ignored $sig during a hook"
+			fi
+			rc=0
+			wait "$pid" || rc=$?
+			assert_equal "$rc" 1
+			assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
+				"nsinit: $C1: $cmd: createRuntime hook 0: hook '/bin/sh' killed: interrupted by SIG$sig"
+			[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+			run ! kill -0 "$(<"$LOG.pid")"
+			[[ ! -e $dir ]]
+		done
+	done
+}

@@ -21,6 +21,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/hooks.h"
+#include "common/interrupt.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/ns.h"
@@ -307,10 +308,13 @@ static int spawn_init(struct init_args *a, int psock, pid_t *ret_pid, bool *ret_
 		return ct_err_set(err, errno, "fork");
 	if (helper == 0)
 		join_then_clone(a, flags);
-	if (ct_sync_expect(psock, CT_SYNC_PID, &msg, NULL, err) < 0)
+	/* On failure (an interruption among them) the helper may still be joining: stop it. */
+	if (ct_sync_expect(psock, CT_SYNC_PID, &msg, NULL, err) < 0) {
 		pid = -1;
-	else
+		kill(helper, SIGKILL);
+	} else {
 		pid = msg.pid;
+	}
 	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
 		;
 	if (pid < 0)
@@ -926,6 +930,7 @@ int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, s
 {
 	cleanup_free char *bundle = NULL;
 	cleanup_free char *rootfs = NULL;
+	sigset_t held;
 
 	/* What start would refuse, run refuses before anything is made. */
 	if (for_run && !l->spec->process)
@@ -943,8 +948,13 @@ int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, s
 		return ct_err_set(
 			err, 0,
 			"rootfs '/' without a mount namespace would mount over the host's own");
-	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0)
+	/* From here a TERM or Ctrl-C undoes what was made (abandon) instead of leaving it. */
+	if (ct_interrupt_hold(&held, err) < 0)
 		return -1;
+	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0) {
+		ct_interrupt_release(&held);
+		return -1;
+	}
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
 	    fill_record(o, l, bundle, rootfs, err) < 0 ||
 	    save_config_copy(l->dirfd, l->config_text, l->config_len, err) < 0)
@@ -966,9 +976,11 @@ int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, s
 		goto fail;
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
 		goto fail;
+	ct_interrupt_release(&held);
 
 	return 0;
 fail:
 	abandon(o, l);
+	ct_interrupt_release(&held);
 	return -1;
 }

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* TERM, INT, HUP and QUIT held during a container's setup and read through a signalfd. */
+#include "common/interrupt.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+/* One per process: signals are. owner tells a forked or cloned child from us. */
+static int held_fd = -1;
+static pid_t owner;
+static int caught;
+
+static void interrupt_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	interrupt_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, ret_old) < 0)
+		return ct_err_set(err, errno, "hold signals");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		int saved = errno;
+
+		sigprocmask(SIG_SETMASK, ret_old, NULL);
+		return ct_err_set(err, saved, "signalfd");
+	}
+	held_fd = fd;
+	owner = getpid();
+
+	return 0;
+}
+
+void ct_interrupt_release(const sigset_t *old)
+{
+	if (held_fd < 0 || owner != getpid())
+		return;
+	close(held_fd);
+	held_fd = -1;
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int ct_interrupt_fd(void)
+{
+	if (held_fd < 0 || owner != getpid())
+		return -1;
+	return held_fd;
+}
+
+int ct_interrupt_check(struct ct_err *err)
+{
+	struct signalfd_siginfo si;
+	int fd = ct_interrupt_fd();
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	caught = (int)si.ssi_signo;
+
+	return ct_err_set(err, 0, "interrupted by SIG%s", sigabbrev_np(caught));
+}
+
+int ct_interrupt_signal(void)
+{
+	return caught;
+}
+
+int ct_interrupt_wait_readable(int fd, struct ct_err *err)
+{
+	struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = -1, .events = POLLIN}};
+
+	pfd[1].fd = ct_interrupt_fd();
+	if (pfd[1].fd < 0)
+		return 0;
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return ct_err_set(err, errno, "poll");
+		}
+		/* A message that came with the signal is left for the caller to read next time. */
+		if (pfd[1].revents && ct_interrupt_check(err) < 0)
+			return -1;
+		if (pfd[0].revents)
+			return 0;
+	}
+}

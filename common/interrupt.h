@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Signals that end a runtime command while it sets a container up. Held and read through a
+ * signalfd, so that every wait of the setup (the init's messages, a hook) can give way to a
+ * TERM or a Ctrl-C and then undo what was built, where a default death would leave the
+ * init's cgroups, a running hook and the state directory behind.
+ */
+#pragma once
+
+#include <signal.h>
+
+#include "common/err.h"
+
+/*
+ * Holds SIGTERM, SIGINT, SIGHUP and SIGQUIT for the calling process and opens the descriptor
+ * that reports them; *ret_old receives the previous signal mask for ct_interrupt_release.
+ */
+int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err);
+
+/* Closes the descriptor and restores the mask; a signal still pending is then delivered. */
+void ct_interrupt_release(const sigset_t *old);
+
+/*
+ * The descriptor to poll beside what a wait waits for, or -1: none is held, or the caller is
+ * a child (the container's init, a hook) that inherited it and must not read our signals.
+ */
+int ct_interrupt_fd(void);
+
+/* When a held signal is pending: takes it, fills err ("interrupted by SIGTERM"), returns -1. */
+int ct_interrupt_check(struct ct_err *err);
+
+/* The signal that interrupted the setup, or 0. */
+int ct_interrupt_signal(void);
+
+/*
+ * Waits until fd is readable (or hung up), or a held signal comes: 0, or -1 with err filled.
+ */
+int ct_interrupt_wait_readable(int fd, struct ct_err *err);
