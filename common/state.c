@@ -103,6 +103,23 @@ static int mkdir_parents(const char *path, struct ct_err *err)
 	return rc;
 }
 
+/*
+ * A container's directory is entered without following a symlink: one planted in the root
+ * (by whoever may write there) would otherwise have delete --force unlink the state files,
+ * a bundle's config.json among them, wherever it points.
+ */
+static int open_state_dir(const char *dir)
+{
+	return open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+static int state_dir_error(const char *dir, struct ct_err *err)
+{
+	if (errno == ENOTDIR || errno == ELOOP)
+		return ct_err_set(err, 0, "'%s' is not a state directory", dir);
+	return ct_err_set(err, errno, "open '%s'", dir);
+}
+
 int ct_state_create_dir(const char *root, const char *id, int *ret_dirfd, struct ct_err *err)
 {
 	cleanup_free char *dir = NULL;
@@ -118,7 +135,7 @@ int ct_state_create_dir(const char *root, const char *id, int *ret_dirfd, struct
 		return ct_err_set(err, errno, "mkdir '%s'", dir);
 	}
 
-	fd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	fd = open_state_dir(dir);
 	if (fd < 0) {
 		int saved = errno;
 
@@ -137,11 +154,11 @@ int ct_state_open_dir(const char *root, const char *id, int *ret_dirfd, struct c
 
 	if (asprintf(&dir, "%s/%s", root, id) < 0)
 		return ct_err_set(err, ENOMEM, "build state path");
-	fd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	fd = open_state_dir(dir);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return ct_err_set(err, ENOENT, "container does not exist");
-		return ct_err_set(err, errno, "open '%s'", dir);
+		return state_dir_error(dir, err);
 	}
 	*ret_dirfd = fd;
 
@@ -150,7 +167,8 @@ int ct_state_open_dir(const char *root, const char *id, int *ret_dirfd, struct c
 
 int ct_state_lock(int dirfd, int *ret_lockfd, struct ct_err *err)
 {
-	cleanup_close int fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cleanup_close int fd =
+		openat(dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0)
 		return ct_err_set(err, errno, "open lock file");
@@ -477,11 +495,11 @@ int ct_state_remove(const char *root, const char *id, struct ct_err *err)
 
 	if (asprintf(&dir, "%s/%s", root, id) < 0)
 		return ct_err_set(err, ENOMEM, "build state path");
-	dirfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	dirfd = open_state_dir(dir);
 	if (dirfd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return ct_err_set(err, errno, "open '%s'", dir);
+		return state_dir_error(dir, err);
 	}
 	for (int i = 0; state_files[i]; i++)
 		if (unlinkat(dirfd, state_files[i], 0) < 0 && errno != ENOENT)

@@ -150,6 +150,48 @@ static void test_dirs(void)
 	TAP_OK(rc == 0, "removing twice is fine");
 }
 
+/* A symlink planted in the root is not followed, by open or by remove. */
+static void test_symlink_refused(void)
+{
+	struct ct_err err = {0};
+	char target[128], link[128], kept[160];
+	int fd = -1, rc;
+
+	snprintf(target, sizeof(target), "%s.elsewhere", root);
+	snprintf(link, sizeof(link), "%s/planted", root);
+	snprintf(kept, sizeof(kept), "%s/state.json", target);
+	mkdir(target, 0700);
+	close(open(kept, O_WRONLY | O_CREAT, 0600));
+	rc = symlink(target, link);
+	TAP_OK(rc == 0, "a symlink stands in the root");
+	rc = ct_state_open_dir(root, "planted", &fd, &err);
+	TAP_OK(rc < 0 && strstr(err.msg, "is not a state directory"), "open refuses it: %s",
+	       err.msg);
+	rc = ct_state_remove(root, "planted", &err);
+	TAP_OK(rc < 0 && strstr(err.msg, "is not a state directory"), "remove refuses it: %s",
+	       err.msg);
+	TAP_OK(access(kept, F_OK) == 0, "what it points to is untouched");
+	unlink(link);
+	unlink(kept);
+	rmdir(target);
+}
+
+static void test_escape_controls(void)
+{
+	struct ct_err err = {0};
+	char buf[64], small[6];
+
+	ct_err_set(&err, ENOENT, "open '/a\nb\t\x01'");
+	TAP_STR_EQ(ct_err_str(&err, buf, sizeof(buf)),
+		   "open '/a\\nb\\t\\x01': No such file or directory",
+		   "an error with control characters stays one line: %s", buf);
+	ct_escape_controls("ab\ncd", small, sizeof(small));
+	TAP_OK(strcmp(small, "ab\\nc") == 0, "a short buffer cuts the text: %s", small);
+	ct_escape_controls("abcd\n", small, sizeof(small));
+	TAP_OK(strcmp(small, "abcd") == 0, "an escape that does not fit is left out whole: %s",
+	       small);
+}
+
 static void test_status(void)
 {
 	struct ct_err err = {0};
@@ -274,6 +316,8 @@ int main(void)
 	test_round_trip();
 	test_record_validates();
 	test_dirs();
+	test_symlink_refused();
+	test_escape_controls();
 	test_status();
 	test_remove_temporaries();
 	test_pid_file();
