@@ -48,12 +48,45 @@ void ct_err_clear(struct ct_err *err)
 	err->msg[0] = '\0';
 }
 
+void ct_escape_controls(const char *in, char *out, size_t size)
+{
+	size_t k = 0;
+
+	if (size == 0)
+		return;
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		char esc[5];
+		size_t n;
+
+		if (c >= 0x20 && c != 0x7f) {
+			esc[0] = (char)c;
+			n = 1;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			esc[0] = '\\';
+			esc[1] = (char)(c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+			n = 2;
+		} else {
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+			n = 4;
+		}
+		if (k + n >= size)
+			break;
+		memcpy(out + k, esc, n);
+		k += n;
+	}
+	out[k] = '\0';
+}
+
 const char *ct_err_str(const struct ct_err *err, char *buf, size_t size)
 {
+	char raw[2 * CT_ERR_MSG_MAX];
+
 	if (err->errnum)
-		snprintf(buf, size, "%s: %s", err->msg, strerror(err->errnum));
+		snprintf(raw, sizeof(raw), "%s: %s", err->msg, strerror(err->errnum));
 	else
-		snprintf(buf, size, "%s", err->msg);
+		snprintf(raw, sizeof(raw), "%s", err->msg);
+	ct_escape_controls(raw, buf, size);
 
 	return buf;
 }

@@ -27,6 +27,10 @@ void ct_err_clear(struct ct_err *err);
 
 /*
  * Formats "<msg>: <strerror(errnum)>" (or just msg when errnum is 0) into buf
- * and returns buf.
+ * and returns buf. Control characters (a newline in a path from a config) are
+ * written as \n, \t, \r or \xHH: an error stays one line.
  */
 const char *ct_err_str(const struct ct_err *err, char *buf, size_t size);
+
+/* Copies in to out (size bytes with the NUL, cut short if need be), controls escaped. */
+void ct_escape_controls(const char *in, char *out, size_t size);

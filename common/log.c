@@ -113,6 +113,7 @@ static void write_all(int fd, const char *buf, size_t len)
 
 static void emit(enum ct_log_level level, const char *msg)
 {
+	char text[4096];
 	char when[64];
 	char *line = NULL;
 	int fd = log_fd >= 0 ? log_fd : STDERR_FILENO;
@@ -136,7 +137,9 @@ static void emit(enum ct_log_level level, const char *msg)
 		return;
 	}
 
-	len = asprintf(&line, "%s %s: %s: %s\n", when, log_tool, level_names[level], msg);
+	/* One event, one line: a newline in a path would split it (JSON escapes its own). */
+	ct_escape_controls(msg, text, sizeof(text));
+	len = asprintf(&line, "%s %s: %s: %s\n", when, log_tool, level_names[level], text);
 	if (len < 0)
 		return;
 	write_all(fd, line, (size_t)len);
