@@ -400,7 +400,8 @@ static void fill_stdio(void)
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		int null = open("/dev/null", O_RDWR);
+		/* Read-only: what is written to a closed stdout still fails, as it would have. */
+		int null = open("/dev/null", O_RDONLY);
 
 		if (null >= 0 && null != fd) {
 			dup2(null, fd);
@@ -444,6 +445,13 @@ int main(int argc, char **argv)
 	ct_log(CT_LOG_DEBUG, "%s %s", o.command, o.id ? o.id : "");
 
 	if (dispatch(&o, &status, &err) < 0) {
+		report(&o, &err, true);
+		return 1;
+	}
+	/* state, list, ps and features print their answer: one that never arrived is no success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* errno: the flush's, or that of the write that failed before it. */
+		ct_err_set(&err, errno ? errno : EIO, "%s: write '<stdout>'", o.command);
 		report(&o, &err, true);
 		return 1;
 	}
