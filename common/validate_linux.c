@@ -34,6 +34,8 @@ static const char *const ns_names[NS_COUNT] = {"mount", "pid",	"network", "uts",
 /* Which namespaces the container gets (new or joined), by kind. */
 struct ns_set {
 	bool has[NS_COUNT];
+	bool made[NS_COUNT]; /* new, not joined by path */
+	size_t index[NS_COUNT];
 };
 
 static int ns_kind_of(const char *name)
@@ -77,6 +79,8 @@ static void check_namespaces(const json_t *lx, struct ns_set *set, struct ct_dia
 			continue;
 		}
 		set->has[kind] = true;
+		set->made[kind] = !path;
+		set->index[kind] = i;
 		first[kind] = i;
 	}
 }
@@ -109,6 +113,22 @@ static void check_ns_users(const json_t *doc, const json_t *lx, const struct ns_
 		need_ns(set, NS_USER, "/linux", "gidMappings", "gidMappings", d);
 	if (json_object_size(json_object_get(lx, "timeOffsets")) > 0)
 		need_ns(set, NS_TIME, "/linux", "timeOffsets", "timeOffsets", d);
+	/*
+	 * A new user namespace without mappings maps nobody: every file then belongs to the
+	 * overflow id and the runtime's first mkdir fails with EOVERFLOW, far from the cause.
+	 */
+	for (int m = 0; set->made[NS_USER] && m < 2; m++) {
+		const char *key = m ? "gidMappings" : "uidMappings";
+		cleanup_free char *ptr = NULL;
+
+		if (json_array_size(json_object_get(lx, key)) > 0)
+			continue;
+		ptr = ct_pointer_index("/linux/namespaces", set->index[NS_USER]);
+		vd_add(d, CT_DIAG_ERROR, ptr ? ptr : "/linux/namespaces", NULL, NULL, NULL,
+		       m ? "add linux.gidMappings, e.g. [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"
+			 : "add linux.uidMappings, e.g. [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
+		       "a new user namespace without %s maps no %s", key, m ? "group" : "user");
+	}
 	if (json_object_size(json_object_get(lx, "netDevices")) > 0 && !set->has[NS_NET])
 		vd_add(d, CT_DIAG_WARN, "/linux", "netDevices", NULL, NULL,
 		       "add {\"type\": \"network\"} to linux.namespaces",

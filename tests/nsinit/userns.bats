@@ -121,3 +121,12 @@ userns_bundle() {
 	assert_line --index 1 --regexp '^ +0 +65534 +1$'
 	[[ ! -e $BATS_TEST_TMPDIR/rootless/state/$C1 ]] || fail "state left"
 }
+
+@test "nsinit: a new user namespace without mappings is refused before anything is made" {
+	ct_bundle -- true
+	ct_edit '.linux.namespaces += [{type: "user"}]'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ ${#lines[@]} -eq 1 ]]
+	assert_output --regexp "^nsinit: $C1: run: .*/linux/namespaces/[0-9]+: a new user namespace without uidMappings maps no user; hint: add linux.uidMappings"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
