@@ -59,6 +59,8 @@ struct ct_join_req {
 	const struct ct_linux *linux_;
 	const char *seccomp_cache; /* directory of compiled filters; NULL: compile each time */
 	int preserve_fds;	   /* fds 3 .. 3+N-1 stay open for the program */
+	/* Not NULL: told each capability of proc the kernel or libcap does not know. */
+	void (*warn_unknown_cap)(const char *name);
 	bool tty;	/* give the program a new pty as its stdio and controlling terminal */
 	int console_fd; /* with tty: connected socket the master is sent to; -1: to us */
 

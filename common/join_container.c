@@ -256,6 +256,7 @@ static int join_loaded(const struct ct_join_container_opts *o, const struct ct_r
 		.proc = proc,
 		.linux_ = spec->linux_,
 		.preserve_fds = o->preserve_fds,
+		.warn_unknown_cap = o->warn_unknown_cap,
 		.console_fd = -1,
 		.argv = o->argv,
 		/* Without its own mount namespace the container lives in a chroot of ours. */

@@ -295,7 +295,8 @@ static int exec_container_process(struct join_ctx *ctx, struct ct_err *err)
 	 */
 	if (!proc->no_new_privileges && load_seccomp(ctx, err) < 0)
 		return -1;
-	if (ct_procattr_set_user(proc, err) < 0 || ct_caps_apply(proc->capabilities, NULL, err) < 0)
+	if (ct_procattr_set_user(proc, err) < 0 ||
+	    ct_caps_apply(proc->capabilities, req->warn_unknown_cap, err) < 0)
 		return -1;
 	if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ct_err_set(err, errno, "prctl PR_SET_NO_NEW_PRIVS");

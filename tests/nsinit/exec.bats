@@ -126,6 +126,14 @@ nsexec() {
 	assert_output "unknown capability 'bogus', ignoring"
 }
 
+@test "nsinit exec: an unknown capability in --process is a warning naming it, as with --cap" {
+	jq -n '{args: ["true"], cwd: "/", capabilities: {bounding: ["CAP_NO_SUCH"]}}' \
+		>"$BATS_TEST_TMPDIR/process.json"
+	run -0 --separate-stderr "$NSINIT" --root "$NSINIT_TEST_ROOT" exec \
+		--process "$BATS_TEST_TMPDIR/process.json" web
+	[[ $stderr =~ ^[0-9T:.-]+Z\ nsinit:\ warning:\ unknown\ capability\ \'CAP_NO_SUCH\',\ ignoring$ ]] || fail "$stderr"
+}
+
 @test "nsinit exec: runc's short flags -e, -u, -g, -c, -t, -d and -p" {
 	run -0 nsexec -u 1000:1001 -g 7 -g 8 -e A=c web sh -c 'id -u; id -G; echo "$A"'
 	assert_equal "${lines[0]}" 1000
