@@ -149,6 +149,58 @@ no_state_left() {
 	[[ $(ct_status "$C1") == created ]]
 }
 
+@test "nsinit: a namespace path that is a fifo or a device is refused at once, unopened" {
+	ct_bundle -- true
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	ct_edit --arg p "$BATS_TEST_TMPDIR/fifo" \
+		'.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: start container init: join namespaces: '$BATS_TEST_TMPDIR/fifo' is not a namespace file"
+	ct_edit '.linux.namespaces |= map(if .type == "network" then .path = "/dev/tty" else . end)'
+	run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" "$C1"
+	assert_output "nsinit: $C1: run: start container init: join namespaces: '/dev/tty' is not a namespace file"
+	no_state_left
+}
+
+@test "nsinit: a symlink in the state root is no container: delete --force leaves its target alone" {
+	mkdir -p "$BATS_TEST_TMPDIR/state" "$BATS_TEST_TMPDIR/victim"
+	echo '{}' >"$BATS_TEST_TMPDIR/victim/config.json"
+	ln -s "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/state/$C1"
+	run -1 nsinit delete --force "$C1"
+	assert_output "nsinit: $C1: delete: '$BATS_TEST_TMPDIR/state/$C1' is not a state directory"
+	run -1 nsinit state "$C1"
+	assert_output "nsinit: $C1: state: '$BATS_TEST_TMPDIR/state/$C1' is not a state directory"
+	run -0 ls -A "$BATS_TEST_TMPDIR/victim"
+	assert_output config.json
+	rm "$BATS_TEST_TMPDIR/state/$C1"
+}
+
+@test "nsinit: an answer that cannot be written is an error, not an empty success" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	local rc=0
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" state "$C1" >/dev/full 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "nsinit: $C1: state: write '<stdout>': No space left on device"
+	rc=0
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" list >&- 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "nsinit: list: write '<stdout>': Bad file descriptor"
+	rc=0
+	"$NSINIT" features >/dev/full 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "nsinit: features: write '<stdout>': No space left on device"
+}
+
+@test "nsinit: a newline in a path from the config leaves the error on one line" {
+	ct_bundle -- true
+	ct_edit '.mounts += [{destination: "/x\ny", type: "bind", source: "/no\nsuch"}]'
+	run -1 nsinit run --bundle "$BUNDLE" "$C1"
+	[[ ${#lines[@]} -eq 1 ]]
+	assert_output "nsinit: $C1: run: prepare rootfs: mount 'bind' on '/x\\ny': open bind source '/no\\nsuch': No such file or directory"
+	no_state_left
+}
+
 @test "nsinit: state of a container that does not exist fails" {
 	run -1 nsinit state nosuch
 	assert_output "nsinit: nosuch: state: container does not exist: No such file or directory"
