@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/err.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -65,6 +66,7 @@ void ct_diags_free(struct ct_diags *d)
 char *ct_diag_format(const struct ct_diag *diag, const char *source)
 {
 	cleanup_free char *detail = NULL;
+	cleanup_free char *raw = NULL;
 	char *line = NULL;
 	const char *level = diag->level == CT_DIAG_ERROR ? "error" : "warning";
 	int rc;
@@ -80,12 +82,18 @@ char *ct_diag_format(const struct ct_diag *diag, const char *source)
 	if (rc < 0)
 		return NULL;
 
-	rc = asprintf(&line, "%s%s%s: %s: %s%s%s%s", source ? source : "", source ? ": " : "",
-		      level, diag->pointer && *diag->pointer ? diag->pointer : "/",
+	rc = asprintf(&raw, "%s%s%s: %s: %s%s%s%s", source ? source : "", source ? ": " : "", level,
+		      diag->pointer && *diag->pointer ? diag->pointer : "/",
 		      diag->msg ? diag->msg : "(message lost)", detail,
 		      diag->hint ? "; hint: " : "", diag->hint ? diag->hint : "");
+	if (rc < 0)
+		return NULL;
+	/* A value quoted from the config may hold a newline or a terminal escape. */
+	line = malloc((size_t)rc * 4 + 1);
+	if (line)
+		ct_escape_controls(raw, line, (size_t)rc * 4 + 1);
 
-	return rc < 0 ? NULL : line;
+	return line;
 }
 
 void ct_diags_print(FILE *out, const struct ct_diags *d, const char *source)

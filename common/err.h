@@ -27,10 +27,18 @@ void ct_err_clear(struct ct_err *err);
 
 /*
  * Formats "<msg>: <strerror(errnum)>" (or just msg when errnum is 0) into buf
- * and returns buf. Control characters (a newline in a path from a config) are
- * written as \n, \t, \r or \xHH: an error stays one line.
+ * and returns buf, through ct_escape_controls: a newline in a path from a config
+ * leaves the error one line, and a log in JSON can carry it.
  */
 const char *ct_err_str(const struct ct_err *err, char *buf, size_t size);
 
-/* Copies in to out (size bytes with the NUL, cut short if need be), controls escaped. */
+/*
+ * Copies in to out (size bytes with the NUL, cut short if need be, never inside a
+ * character) as one line of valid UTF-8: control characters and bytes of no valid
+ * UTF-8 sequence (a name in another encoding, a message cut mid-character) are
+ * written as \n, \t, \r or \xHH.
+ */
 void ct_escape_controls(const char *in, char *out, size_t size);
+
+/* Prints "TOOL: <message>" and a newline to stderr, the message escaped as above. */
+void ct_err_print(const char *tool, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

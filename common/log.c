@@ -120,8 +120,10 @@ static void emit(enum ct_log_level level, const char *msg)
 	int len;
 
 	ct_log_time_utc(when, sizeof(when), NULL, 6);
+	/* One event, one line; and JSON takes only valid UTF-8, which a path need not be. */
+	ct_escape_controls(msg, text, sizeof(text));
 	if (log_format == CT_LOG_JSON) {
-		json_t *obj = json_pack("{s:s, s:s, s:s}", "level", level_names[level], "msg", msg,
+		json_t *obj = json_pack("{s:s, s:s, s:s}", "level", level_names[level], "msg", text,
 					"time", when);
 
 		if (!obj)
@@ -137,8 +139,6 @@ static void emit(enum ct_log_level level, const char *msg)
 		return;
 	}
 
-	/* One event, one line: a newline in a path would split it (JSON escapes its own). */
-	ct_escape_controls(msg, text, sizeof(text));
 	len = asprintf(&line, "%s %s: %s: %s\n", when, log_tool, level_names[level], text);
 	if (len < 0)
 		return;

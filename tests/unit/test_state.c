@@ -187,6 +187,15 @@ static void test_escape_controls(void)
 		   "an error with control characters stays one line: %s", buf);
 	ct_escape_controls("ab\ncd", small, sizeof(small));
 	TAP_OK(strcmp(small, "ab\\nc") == 0, "a short buffer cuts the text: %s", small);
+	ct_escape_controls("caf\xc3\xa9 \xff \xc3", buf, sizeof(buf));
+	TAP_OK(strcmp(buf, "caf\xc3\xa9 \\xff \\xc3") == 0,
+	       "valid UTF-8 stays, a stray or cut byte is escaped: %s", buf);
+	ct_escape_controls("\xed\xa0\x80\xc0\xaf\xf4\x90\x80\x80", buf, sizeof(buf));
+	TAP_OK(strcmp(buf, "\\xed\\xa0\\x80\\xc0\\xaf\\xf4\\x90\\x80\\x80") == 0,
+	       "surrogates, overlong forms and code points past U+10FFFF are escaped: %s", buf);
+	ct_escape_controls("ab\xc3\xa9", small, 4);
+	TAP_OK(strcmp(small, "ab") == 0, "a character that does not fit is left out whole: %s",
+	       small);
 	ct_escape_controls("abcd\n", small, sizeof(small));
 	TAP_OK(strcmp(small, "abcd") == 0, "an escape that does not fit is left out whole: %s",
 	       small);

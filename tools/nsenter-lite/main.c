@@ -367,7 +367,7 @@ int main(int argc, char **argv)
 	if (rc > 0)
 		return 0;
 	if (rc < 0) {
-		fprintf(stderr, TOOL ": %s; see '" TOOL " --help'\n", err.msg);
+		ct_err_print(TOOL, "%s; see '" TOOL " --help'", err.msg);
 		return 2;
 	}
 

@@ -154,7 +154,7 @@ int nsinit_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(usage_msg, sizeof(usage_msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "nsinit: %s\n", usage_msg);
+	ct_err_print("nsinit", "%s", usage_msg);
 	return 2;
 }
 
@@ -410,6 +410,16 @@ static void fill_stdio(void)
 	}
 }
 
+/* Flushes stdout: true, with err filled, when what was printed did not all arrive. */
+static bool stdout_failed(struct ct_err *err)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return false;
+	/* errno: the flush's, or that of the write that failed before it. */
+	ct_err_set(err, errno ? errno : EIO, "write '<stdout>'");
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -424,6 +434,10 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc == 2)
 		nsinit_log_usage_error(o.log_path, o.log_format);
+	if (rc == 1 && stdout_failed(&err)) {
+		report(&o, &err, false);
+		return 1;
+	}
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (ct_log_init("nsinit", o.log_path, o.log_format, o.debug ? CT_LOG_DEBUG : CT_LOG_WARN,
@@ -449,9 +463,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* state, list, ps and features print their answer: one that never arrived is no success. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		/* errno: the flush's, or that of the write that failed before it. */
-		ct_err_set(&err, errno ? errno : EIO, "%s: write '<stdout>'", o.command);
+	if (stdout_failed(&err)) {
+		ct_err_wrap(&err, "%s", o.command);
 		report(&o, &err, true);
 		return 1;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/spec.h"
 
 #include "tools/specgen/commands.h"
@@ -43,6 +44,6 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "specgen: unknown command '%s'; see 'specgen --help'\n", argv[1]);
+	ct_err_print("specgen", "unknown command '%s'; see 'specgen --help'", argv[1]);
 	return 2;
 }

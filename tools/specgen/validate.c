@@ -104,8 +104,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'k':
 			if (parse_kind(optarg, &o->kind) < 0) {
-				fprintf(stderr,
-					"specgen: validate: unknown kind '%s'; expected config, state or features\n",
+				ct_err_print(
+					"specgen",
+					"validate: unknown kind '%s'; expected config, state or features",
 					optarg);
 				return -1;
 			}
@@ -117,13 +118,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return 1;
 		case ':':
-			fprintf(stderr, "specgen: validate: %s: expected a value\n",
-				argv[optind - 1]);
+			ct_err_print("specgen", "validate: %s: expected a value", argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr,
-				"specgen: validate: unknown option '%s'; see 'specgen validate --help'\n",
-				argv[optind - 1]);
+			ct_err_print("specgen",
+				     "validate: unknown option '%s'; see 'specgen validate --help'",
+				     argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -134,7 +134,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "specgen: validate: unexpected argument '%s'\n", argv[optind]);
+		ct_err_print("specgen", "validate: unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	if (o->file && o->bundle) {
