@@ -43,31 +43,39 @@ const struct ct_ns_info *ct_ns_info(enum ct_ns_type type)
 /*
  * The path is first reached with O_PATH, which opens nothing: a FIFO or a device named by a
  * hostile config would otherwise block the open or act on it. Only a file of the namespace
- * filesystem is then opened for real (setns and NS_GET_NSTYPE need a real open), without
- * blocking, and checked to be the very inode first seen.
+ * filesystem is then opened for real (setns and NS_GET_NSTYPE need a real open), and through
+ * the O_PATH descriptor itself, so that a path swapped meanwhile is never looked up again.
  */
-int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err)
+int ct_ns_open_file(const char *path, int *ret_fd, struct ct_err *err)
 {
-	const struct ct_ns_info *info = ct_ns_info(type);
 	cleanup_close int probe = open(path, O_PATH | O_CLOEXEC);
-	cleanup_close int fd = -1;
-	struct stat seen, opened;
+	char self[64];
 	struct statfs fs;
-	int kind;
+	int fd;
 
 	if (probe < 0)
 		return ct_err_set(err, errno, "open namespace '%s'", path);
-	if (fstatfs(probe, &fs) < 0 || fstat(probe, &seen) < 0)
+	if (fstatfs(probe, &fs) < 0)
 		return ct_err_set(err, errno, "stat namespace '%s'", path);
 	if (fs.f_type != NSFS_MAGIC)
 		return ct_err_set(err, 0, "'%s' is not a namespace file", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", probe);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ct_err_set(err, errno, "open namespace '%s'", path);
-	if (fstat(fd, &opened) < 0)
-		return ct_err_set(err, errno, "stat namespace '%s'", path);
-	if (opened.st_dev != seen.st_dev || opened.st_ino != seen.st_ino)
-		return ct_err_set(err, 0, "'%s' changed while it was opened", path);
+		return ct_err_set(err, errno, "open namespace '%s' (through '%s')", path, self);
+	*ret_fd = fd;
+
+	return 0;
+}
+
+int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err)
+{
+	const struct ct_ns_info *info = ct_ns_info(type);
+	cleanup_close int fd = -1;
+	int kind;
+
+	if (ct_ns_open_file(path, &fd, err) < 0)
+		return -1;
 	kind = ioctl(fd, NS_GET_NSTYPE);
 	if (kind < 0)
 		return ct_err_set(err, errno == ENOTTY ? 0 : errno, "'%s' is not a namespace file",

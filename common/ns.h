@@ -21,8 +21,17 @@ extern const struct ct_ns_info ct_ns_table[CT_NS_COUNT];
 const struct ct_ns_info *ct_ns_info(enum ct_ns_type type);
 
 /*
- * Opens a namespace file and checks with NS_GET_NSTYPE that it is a
- * namespace of that type: errnum 0 with "not a NAME namespace" else.
+ * Opens a file of the namespace filesystem (a /proc/PID/ns/ link's target or a
+ * bind mount of one). The path is reached with O_PATH first, which opens
+ * nothing: a FIFO or a device is refused ("not a namespace file") unopened, so
+ * it can neither block us nor be acted on. The real open goes through that
+ * descriptor (/proc/self/fd), so a path swapped meanwhile is not looked up again.
+ */
+int ct_ns_open_file(const char *path, int *ret_fd, struct ct_err *err);
+
+/*
+ * ct_ns_open_file, then a check with NS_GET_NSTYPE that it is a namespace of
+ * that type: errnum 0 with "not a NAME namespace" else.
  */
 int ct_ns_open(const char *path, enum ct_ns_type type, int *ret_fd, struct ct_err *err);
 

@@ -19,6 +19,8 @@
 
 #include "common/cleanup.h"
 #include "common/diag.h"
+#include "common/err.h"
+#include "common/ns.h"
 #include "common/validate_impl.h"
 
 static const char *const hook_kinds[] = {
@@ -106,14 +108,17 @@ static void check_ns_path(const json_t *ns, const char *ptr, struct ct_diags *d)
 	const char *type = vd_str(ns, "type");
 	int want = ns_flag(type);
 	cleanup_close int fd = -1;
+	struct ct_err err = {0};
+	char text[CT_ERR_MSG_MAX + 128];
 	int got;
 
 	if (!p || !vd_is_abs(p) || !want)
 		return;
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		vd_add(d, CT_DIAG_ERROR, ptr, "path", "a namespace file", path, NULL,
-		       "namespace '%s': %s", p, strerror(errno));
+	/* As the runtime will: a FIFO or a device is not opened to find out. */
+	if (ct_ns_open_file(p, &fd, &err) < 0) {
+		vd_add(d, CT_DIAG_ERROR, ptr, "path", "a namespace file", path,
+		       err.errnum ? NULL : "use a /proc/PID/ns/* file or a bind mount of one", "%s",
+		       ct_err_str(&err, text, sizeof(text)));
 		return;
 	}
 	got = ioctl(fd, NS_GET_NSTYPE);

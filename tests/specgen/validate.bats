@@ -125,6 +125,16 @@ edit_config() {
 	assert_output "config.json: warning: /hostnme: unknown key 'hostnme'; hint: did you mean 'hostname'?"
 }
 
+@test "specgen validate: a value with a newline or a terminal escape is quoted escaped, on one line" {
+	requires jq
+	write_config
+	edit_config '.linux.rootfsPropagation = "bo\ngus\u001b[2J"'
+	run -1 "$SPECGEN" validate
+	assert_output "config.json: error: /linux/rootfsPropagation: unknown rootfs propagation 'bo\\ngus\\x1b[2J' (expected one of private, shared, slave, unbindable, found \"bo\\ngus\\x1b[2J\")"
+	run -2 "$SPECGEN" validate $'--x\ny'
+	assert_output "specgen: validate: unknown option '--x\\ny'; see 'specgen validate --help'"
+}
+
 @test "specgen validate: --quiet leaves out warnings but not errors" {
 	requires jq
 	write_config
@@ -307,12 +317,16 @@ edit_config() {
 	requires jq
 	mkdir rootfs
 	write_config
+	mkfifo fifo
 	edit_config '.linux.namespaces = [{"type": "mount"}, {"type": "network", "path": "/proc/self/ns/uts"},
-		{"type": "ipc", "path": "/etc/hostname"}, {"type": "uts", "path": "/proc/self/ns/none"}]'
-	run -1 "$SPECGEN" validate --host
+		{"type": "ipc", "path": "/etc/hostname"}, {"type": "uts", "path": "/proc/self/ns/none"},
+		{"type": "pid", "path": "'"$PWD"'/fifo"}]'
+	# A FIFO is not opened to find out: the check would wait for a writer for good.
+	run -1 timeout 20 "$SPECGEN" validate --host
 	assert_output --partial "error: /linux/namespaces/1/path: '/proc/self/ns/uts' is not a network namespace"
 	assert_output --partial "error: /linux/namespaces/2/path: '/etc/hostname' is not a namespace"
-	assert_output --partial "error: /linux/namespaces/3/path: namespace '/proc/self/ns/none': No such file or directory"
+	assert_output --partial "error: /linux/namespaces/3/path: open namespace '/proc/self/ns/none': No such file or directory"
+	assert_output --partial "error: /linux/namespaces/4/path: '$PWD/fifo' is not a namespace file"
 }
 
 @test "specgen validate: --host needs host devices and bind sources that exist" {
