@@ -96,6 +96,8 @@ static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd, int err
 	char *const *envp = hook->env.v ? hook->env.v : empty_env;
 	sigset_t all;
 
+	/* Its own process group: a timeout or an interruption kills what it started too. */
+	setpgid(0, 0);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	for (int s = 1; s < NSIG; s++)
@@ -185,7 +187,7 @@ static void flush_lines(char *buf, size_t *len, bool all, struct hook_output *ou
 
 /*
  * Reads the hook's output until it exits or the deadline passes: 1 on timeout, -1 when a held
- * signal interrupted the wait (err filled); the hook is killed in both cases.
+ * signal interrupted the wait (err filled); in both cases the hook's process group is killed.
  */
 static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char *path,
 		      void (*output)(const char *, const char *), struct ct_err *err)
@@ -206,7 +208,7 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 		int n;
 
 		if (timeout > 0 && left <= 0) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			flush_lines(buf, &len, true, &out);
 			return 1;
 		}
@@ -214,7 +216,7 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 		if (n < 0 && errno != EINTR)
 			return 0;
 		if (n > 0 && pfd[2].revents && ct_interrupt_check(err) < 0) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			flush_lines(buf, &len, true, &out);
 			return -1;
 		}
@@ -264,6 +266,8 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	}
 	if (pid == 0)
 		exec_hook(hook, in_fd, pipefd[1], errpipe[1]);
+	/* Also here, so that the group exists whichever of us runs first. */
+	setpgid(pid, pid);
 	close(pipefd[1]);
 	close(errpipe[1]);
 
@@ -271,7 +275,7 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	if (pidfd < 0) {
 		int saved = errno;
 
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(pipefd[0]);
 		return ct_err_set(err, saved, "pidfd_open");

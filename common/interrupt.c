@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /* One per process: signals are. owner tells a forked or cloned child from us. */
@@ -49,7 +52,10 @@ void ct_interrupt_release(const sigset_t *old)
 		return;
 	close(held_fd);
 	held_fd = -1;
-	sigprocmask(SIG_SETMASK, old, NULL);
+	/* Interrupted, the command is failing: a second signal must not end it before main
+	 * has reported the first. */
+	if (!caught)
+		sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 int ct_interrupt_fd(void)
@@ -97,4 +103,32 @@ int ct_interrupt_wait_readable(int fd, struct ct_err *err)
 		if (pfd[0].revents)
 			return 0;
 	}
+}
+
+int ct_interrupt_connect(int sock, const struct sockaddr *addr, socklen_t len, struct ct_err *err)
+{
+	struct timeval slice = {.tv_usec = 100000}, none = {0};
+	bool sliced = ct_interrupt_fd() >= 0;
+	int rc;
+
+	/*
+	 * A listener that never accepts, its queue full, holds a blocking connect for good,
+	 * and a held signal cannot break it: while signals are held it waits in slices,
+	 * between which a held signal is looked for.
+	 */
+	if (sliced && setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof(slice)) < 0)
+		return ct_err_set(err, errno, "%s", "");
+	for (;;) {
+		rc = connect(sock, addr, len);
+		if (rc == 0 || (errno != EINTR && !(sliced && errno == EAGAIN)))
+			break;
+		if (ct_interrupt_check(err) < 0)
+			return -1;
+	}
+	if (rc < 0)
+		return ct_err_set(err, errno, "%s", "");
+	if (sliced && setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)) < 0)
+		return ct_err_set(err, errno, "%s", "");
+
+	return 0;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/socket.h>
 
 #include "common/err.h"
 
@@ -17,7 +18,11 @@
  */
 int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err);
 
-/* Closes the descriptor and restores the mask; a signal still pending is then delivered. */
+/*
+ * Closes the descriptor and restores the mask; a signal still pending is then delivered.
+ * After an interruption the signals stay held: the command is failing, and main must still
+ * report why.
+ */
 void ct_interrupt_release(const sigset_t *old);
 
 /*
@@ -36,3 +41,10 @@ int ct_interrupt_signal(void);
  * Waits until fd is readable (or hung up), or a held signal comes: 0, or -1 with err filled.
  */
 int ct_interrupt_wait_readable(int fd, struct ct_err *err);
+
+/*
+ * connect(2) that a held signal ends (err: "interrupted by SIGTERM"), for sockets whose
+ * listener may never accept. Any other failure: err has connect's errno and no text, for the
+ * caller's wrap to name the socket.
+ */
+int ct_interrupt_connect(int sock, const struct sockaddr *addr, socklen_t len, struct ct_err *err);

@@ -13,6 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/interrupt.h"
 #include "common/spec.h"
 
 char *ct_seccomp_process_state(pid_t pid, const char *metadata, struct json_t *state,
@@ -82,7 +83,6 @@ int ct_seccomp_send_listener(const char *listener_path, int notify_fd, const cha
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	cleanup_close int sock = -1;
-	int rc;
 
 	if (strlen(listener_path) >= sizeof(addr.sun_path))
 		return ct_err_set(err, ENAMETOOLONG, "seccomp listener '%s'", listener_path);
@@ -91,11 +91,8 @@ int ct_seccomp_send_listener(const char *listener_path, int notify_fd, const cha
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return ct_err_set(err, errno, "seccomp listener: socket");
-	do
-		rc = connect(sock, (struct sockaddr *)&addr, sizeof(addr));
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
-		return ct_err_set(err, errno, "connect to seccomp listener '%s'", listener_path);
+	if (ct_interrupt_connect(sock, (struct sockaddr *)&addr, sizeof(addr), err) < 0)
+		return ct_err_wrap(err, "connect to seccomp listener '%s'", listener_path);
 	if (send_all(sock, state_json, strlen(state_json), notify_fd, err) < 0)
 		return ct_err_wrap(err, "seccomp listener '%s'", listener_path);
 

@@ -337,9 +337,12 @@ int ct_state_save(int dirfd, const struct ct_record *rec, struct ct_err *err)
 
 int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
 {
-	cleanup_close int fd = openat(dirfd, "state.json", O_RDONLY | O_CLOEXEC);
+	/* Not blocking, not through a link: a FIFO planted there must not hang every command. */
+	cleanup_close int fd =
+		openat(dirfd, "state.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	cleanup_json json_t *doc = NULL;
 	json_error_t jerr;
+	struct stat st;
 
 	memset(rec, 0, sizeof(*rec));
 	if (fd < 0) {
@@ -347,6 +350,10 @@ int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
 			return ct_err_set(err, ENOENT, "container does not exist");
 		return ct_err_set(err, errno, "open state.json");
 	}
+	if (fstat(fd, &st) < 0)
+		return ct_err_set(err, errno, "stat state.json");
+	if (!S_ISREG(st.st_mode))
+		return ct_err_set(err, 0, "state.json is not a regular file");
 	doc = json_loadfd(fd, 0, &jerr);
 	if (!doc)
 		return ct_err_set(err, EINVAL, "read state.json: %s", jerr.text);

@@ -14,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/err.h"
+#include "common/interrupt.h"
 #include "common/sync.h"
 
 int ct_terminal_open(const char *ptmx_path, int *ret_master, int *ret_slave, char *slave_path,
@@ -82,8 +83,8 @@ int ct_terminal_send_to_socket(const char *path, int fd, struct ct_err *err)
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return ct_err_set(err, errno, "socket");
-	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return ct_err_set(err, errno, "connect console socket '%s'", path);
+	if (ct_interrupt_connect(sock, (struct sockaddr *)&addr, sizeof(addr), err) < 0)
+		return ct_err_wrap(err, "connect console socket '%s'", path);
 	if (ct_send_fd(sock, fd, "/dev/ptmx", err) < 0)
 		return ct_err_wrap(err, "console socket '%s'", path);
 

@@ -190,6 +190,10 @@ no_state_left() {
 	"$NSINIT" features >/dev/full 2>"$BATS_TEST_TMPDIR/err" || rc=$?
 	assert_equal "$rc" 1
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "nsinit: features: write '<stdout>': No space left on device"
+	rc=0
+	"$NSINIT" --version >/dev/full 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "nsinit: write '<stdout>': No space left on device"
 }
 
 @test "nsinit: a newline in a path from the config leaves the error on one line" {
@@ -199,6 +203,31 @@ no_state_left() {
 	[[ ${#lines[@]} -eq 1 ]]
 	assert_output "nsinit: $C1: run: prepare rootfs: mount 'bind' on '/x\\ny': open bind source '/no\\nsuch': No such file or directory"
 	no_state_left
+}
+
+@test "nsinit: a state.json that is a fifo hangs no command" {
+	mkdir -p "$BATS_TEST_TMPDIR/state/$C1"
+	mkfifo "$BATS_TEST_TMPDIR/state/$C1/state.json"
+	local cmd
+	for cmd in state "kill" "delete --force"; do
+		# shellcheck disable=SC2086
+		run -1 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" $cmd "$C1"
+		assert_output --regexp "^nsinit: $C1: [a-z]+: state.json is not a regular file$"
+	done
+	run -0 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" list -q
+	rm -r "$BATS_TEST_TMPDIR/state/$C1"
+}
+
+@test "nsinit: a name in no valid UTF-8 still makes one valid JSON error line" {
+	run -1 nsinit --log "$BATS_TEST_TMPDIR/log.json" --log-format json \
+		run --bundle $'/no/such\xff' "$C1"
+	run -0 jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log.json"
+	assert_output "$C1: run: load config: open '/no/such\\xff/config.json': No such file or directory"
+}
+
+@test "nsinit: a usage mistake naming a newline stays one line" {
+	run -2 nsinit $'fo\no'
+	assert_output "nsinit: unknown command 'fo\\no'; see 'nsinit --help'"
 }
 
 @test "nsinit: state of a container that does not exist fails" {

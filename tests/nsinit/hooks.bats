@@ -14,6 +14,12 @@ teardown() {
 	ct_cleanup
 }
 
+# gone PID: the process is no more, or a zombie that nobody of ours will reap.
+gone() {
+	[[ ! -e /proc/$1 ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" ||
+		fail "process $1 is still running"
+}
+
 # add_hook STAGE SCRIPT [TIMEOUT]: a /bin/sh -c SCRIPT hook; $LOG is passed in env.
 add_hook() {
 	local stage=$1 script=$2 timeout=${3:-}
@@ -169,10 +175,11 @@ add_hook() {
 
 @test "nsinit: TERM or INT during a hook undoes the create: hook, init, cgroups and state go" {
 	ct_bundle -- true
-	# The hook notes itself and the init's cgroups, then waits for good.
+	# The hook notes itself, its child and the init's cgroups, then waits for good.
 	add_hook createRuntime 'echo $$ >"$LOG.pid"; pid=$(/usr/bin/jq .pid)
+		/bin/sleep 100 & echo $! >"$LOG.child"
 		/bin/cat /proc/$pid/cgroup >"$LOG.cg.tmp"; /bin/mv "$LOG.cg.tmp" "$LOG.cg"
-		exec /bin/sleep 100'
+		wait'
 	local sig cmd pid rc dir _
 	for sig in TERM INT; do
 		for cmd in create run; do
@@ -208,8 +215,94 @@ add_hook() {
 			assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
 				"nsinit: $C1: $cmd: createRuntime hook 0: hook '/bin/sh' killed: interrupted by SIG$sig"
 			[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
-			run ! kill -0 "$(<"$LOG.pid")"
+			gone "$(<"$LOG.pid")"
+			gone "$(<"$LOG.child")"
 			[[ ! -e $dir ]]
 		done
 	done
+}
+
+# hook_then_signal CMD SIGNALS...: starts nsinit CMD of $C1 in the background, waits for
+# the hook to write $LOG.pid (or, with HOOK_IN_CONTAINER set, for the state to say running
+# and a moment more), sends SIGNALS one after the other, and waits (10 s at most).
+hook_then_signal() {
+	local cmd=$1 sig pid _
+	shift
+	rm -f "$LOG.pid"
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$cmd" --bundle "$BUNDLE" "$C1" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		if [[ -n ${HOOK_IN_CONTAINER:-} ]]; then
+			[[ $(ct_status "$C1" 2>/dev/null) == running ]] && sleep 0.5 && break
+		else
+			[[ -s $LOG.pid ]] && break
+		fi
+		sleep 0.1
+	done
+	[[ -n ${HOOK_IN_CONTAINER:-} || -s $LOG.pid ]] || fail "the hook did not start"
+	for sig; do
+		kill "-$sig" "$pid"
+	done
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "nsinit $cmd ignored $*"
+	fi
+	status=0
+	wait "$pid" || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+}
+
+@test "nsinit: a second signal while create is undoing the first still leaves one line" {
+	ct_bundle -- true
+	add_hook createRuntime 'echo $$ >"$LOG.pid"; exec /bin/sleep 100'
+	hook_then_signal create TERM TERM HUP
+	assert_equal "$status" 1
+	assert_output --regexp "^nsinit: $C1: create: createRuntime hook 0: hook '/bin/sh' killed: interrupted by SIG(TERM|HUP)$"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: TERM during a startContainer hook of run ends the run and removes the container" {
+	ct_bundle -- sleep 100
+	# It runs in the container, where $LOG is not to be seen.
+	add_hook startContainer 'exec /bin/sleep 100'
+	HOOK_IN_CONTAINER=1 hook_then_signal run TERM
+	assert_equal "$status" 1
+	assert_output "nsinit: $C1: run: wait for container init: interrupted by SIGTERM"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: TERM during a poststart hook of run goes on to the container, which runs" {
+	ct_bundle -- sh -c 'trap "exit 7" TERM; sleep 100 & wait'
+	add_hook poststart 'echo $$ >"$LOG.pid"; exec /bin/sleep 100'
+	hook_then_signal run TERM
+	assert_equal "$status" 7
+	assert_output --regexp "warning: $C1: poststart hook 0: hook '/bin/sh' killed: interrupted by SIGTERM, continuing$"
+	gone "$(<"$LOG.pid")"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: TERM during a poststart hook of start kills the hook; the container runs" {
+	ct_bundle -- sleep 100
+	add_hook poststart 'echo $$ >"$LOG.pid"; exec /bin/sleep 100'
+	ct_create "$C1"
+	rm -f "$LOG.pid"
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" start "$C1" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$! _
+	for _ in $(seq 100); do
+		[[ -s $LOG.pid ]] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
+	run -0 tail -n 1 "$BATS_TEST_TMPDIR/out"
+	assert_output "nsinit: $C1: start: SIGTERM cut a poststart hook short; the container runs"
+	gone "$(<"$LOG.pid")"
+	[[ $(ct_status "$C1") == running ]]
 }

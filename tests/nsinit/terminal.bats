@@ -98,3 +98,34 @@ wait_receiver() {
 	run -5 script -qec "\"$NSINIT\" --root \"$BATS_TEST_TMPDIR/state\" run --bundle \"$BUNDLE\" $C1" \
 		--return /dev/null </dev/null
 }
+
+@test "nsinit: TERM ends a create stuck connecting to a console socket that never accepts" {
+	ct_bundle -- true
+	ct_edit '.process.terminal = true'
+	python3 "$CT_ROOT/tests/helpers/stuck-listener.py" "$SOCK" >"$BATS_TEST_TMPDIR/listener.out" &
+	receiver=$!
+	local pid rc _
+	for _ in $(seq 50); do
+		[[ -s $BATS_TEST_TMPDIR/listener.out ]] && break
+		sleep 0.1
+	done
+	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" create --console-socket "$SOCK" \
+		--bundle "$BUNDLE" "$C1" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -TERM "$pid"
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "create ignored TERM while connecting"
+	fi
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
+		"nsinit: $C1: create: connect console socket '$SOCK': interrupted by SIGTERM"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}

@@ -18,6 +18,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/hooks.h"
+#include "common/interrupt.h"
 #include "common/log.h"
 #include "common/ns.h"
 #include "common/rootfs.h"
@@ -75,12 +76,18 @@ static int peek_container(const struct opts *o, struct opened *c, struct ct_err 
 static struct ct_spec *load_config_copy(int dirfd, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
-	cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC);
+	cleanup_close int fd =
+		openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	char path[64];
 	struct ct_spec *spec;
+	struct stat st;
 
 	if (fd < 0) {
 		ct_err_set(err, errno, "open config copy");
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ct_err_set(err, 0, "config copy is not a regular file");
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -148,21 +155,24 @@ static int open_fifo_and_wait(int dirfd, const struct ct_record *rec, struct ct_
 	if (fd < 0)
 		return ct_err_set(err, errno, "open exec.fifo");
 	for (;;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int n = poll(&p, 1, 100);
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+				      {.fd = ct_interrupt_fd(), .events = POLLIN}};
+		int n = poll(p, 2, 100);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return ct_err_set(err, errno, "poll exec.fifo");
-		if (n == 0) {
+		if (n > 0 && p[1].revents && ct_interrupt_check(err) < 0)
+			return -1;
+		if (n == 0 || !p[0].revents) {
 			if (!pid_alive_as(rec->pid, rec->start_time))
 				return ct_err_set(err, ESRCH, "container init exited before start");
 			continue;
 		}
 		if (read(fd, &byte, 1) == 1)
 			return 0;
-		if (p.revents & POLLHUP)
+		if (p[0].revents & POLLHUP)
 			return ct_err_set(err, EPIPE, "container init exited before start");
 	}
 }
@@ -240,9 +250,23 @@ int nsinit_start_launched(const struct opts *o, struct launch *l, struct ct_err 
 int cmd_start(const struct opts *o, struct ct_err *err)
 {
 	cleanup_opened struct opened c = {.dirfd = -1, .lockfd = -1};
+	sigset_t held;
+	int rc;
 
-	if (open_container(o, &c, err) < 0 || nsinit_start_locked(o, c.dirfd, &c.rec, err) < 0)
+	if (open_container(o, &c, err) < 0)
 		return ct_err_wrap(err, "start");
+	/* A TERM or Ctrl-C ends the wait on the init, or a poststart hook, with one line. */
+	if (ct_interrupt_hold(&held, err) < 0)
+		return ct_err_wrap(err, "start");
+	rc = nsinit_start_locked(o, c.dirfd, &c.rec, err);
+	ct_interrupt_release(&held);
+	if (rc < 0)
+		return ct_err_wrap(err, "start");
+	/* The hook was killed and said so (poststart failures are warnings); the start stands. */
+	if (ct_interrupt_signal())
+		return ct_err_set(err, 0,
+				  "start: SIG%s cut a poststart hook short; the container runs",
+				  sigabbrev_np(ct_interrupt_signal()));
 	return 0;
 }
 

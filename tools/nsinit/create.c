@@ -920,17 +920,24 @@ int nsinit_load(const struct opts *o, struct launch *l, struct ct_err *err)
 
 int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
 {
+	sigset_t held;
+	int rc;
+
 	if (nsinit_load(o, l, err) < 0)
 		return -1;
+	/* From here a TERM or Ctrl-C undoes what was made (abandon) instead of leaving it. */
+	if (ct_interrupt_hold(&held, err) < 0)
+		return -1;
+	rc = nsinit_create_loaded(o, for_run, l, err);
+	ct_interrupt_release(&held);
 
-	return nsinit_create_loaded(o, for_run, l, err);
+	return rc;
 }
 
 int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)
 {
 	cleanup_free char *bundle = NULL;
 	cleanup_free char *rootfs = NULL;
-	sigset_t held;
 
 	/* What start would refuse, run refuses before anything is made. */
 	if (for_run && !l->spec->process)
@@ -948,13 +955,8 @@ int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, s
 		return ct_err_set(
 			err, 0,
 			"rootfs '/' without a mount namespace would mount over the host's own");
-	/* From here a TERM or Ctrl-C undoes what was made (abandon) instead of leaving it. */
-	if (ct_interrupt_hold(&held, err) < 0)
+	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0)
 		return -1;
-	if (ct_state_create_dir(o->root, o->id, &l->dirfd, err) < 0) {
-		ct_interrupt_release(&held);
-		return -1;
-	}
 	if (ct_state_lock(l->dirfd, &l->lockfd, err) < 0 ||
 	    fill_record(o, l, bundle, rootfs, err) < 0 ||
 	    save_config_copy(l->dirfd, l->config_text, l->config_len, err) < 0)
@@ -976,11 +978,9 @@ int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, s
 		goto fail;
 	if (o->pid_file && ct_state_write_pid_file(o->pid_file, l->rec.pid, err) < 0)
 		goto fail;
-	ct_interrupt_release(&held);
 
 	return 0;
 fail:
 	abandon(o, l);
-	ct_interrupt_release(&held);
 	return -1;
 }

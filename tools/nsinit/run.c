@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/interrupt.h"
 #include "common/log.h"
 #include "common/spec.h"
 #include "common/state.h"
@@ -154,7 +155,7 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 	struct relay r = {.master = -1, .stdin_open = true};
 	struct termios saved;
 	bool raw = false;
-	sigset_t set, old;
+	sigset_t set, old, held;
 	struct launch l;
 
 	/* Read before signals are held for the container: a --config - that never ends must
@@ -170,7 +171,17 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 		nsinit_launch_release(&l);
 		return ct_err_set(err, errno, "run: signalfd");
 	}
+	/*
+	 * Until the container's process runs, a TERM or Ctrl-C undoes what was made (the
+	 * waits on the init and on hooks give way to it); from then on it is forwarded.
+	 */
+	if (ct_interrupt_hold(&held, err) < 0) {
+		nsinit_launch_release(&l);
+		close(r.sfd);
+		return ct_err_wrap(err, "run");
+	}
 	if (nsinit_create_loaded(o, true, &l, err) < 0) {
+		ct_interrupt_release(&held);
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
@@ -181,10 +192,15 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 		kill(l.rec.pid, SIGKILL);
 		waitpid(l.rec.pid, NULL, 0);
 		nsinit_destroy(o, l.dirfd, &l.rec, l.spec, &ignored);
+		ct_interrupt_release(&held);
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
 	}
+	ct_interrupt_release(&held);
+	/* One that cut a poststart hook short was meant for the container, which runs. */
+	if (ct_interrupt_signal())
+		kill(l.rec.pid, ct_interrupt_signal());
 	/* Others (kill, state, ps) need the lock while it runs. */
 	close(l.lockfd);
 	l.lockfd = -1;
