@@ -3,6 +3,7 @@
 #include "common/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,20 @@ static size_t utf8_length(const unsigned char *p)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+bool ct_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_length(p);
+
+		if (n == 0)
+			return false;
+		p += n;
+	}
+	return true;
 }
 
 void ct_escape_controls(const char *in, char *out, size_t size)

@@ -2,6 +2,7 @@
 /* The caller-owned error value every fallible function fills. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CT_ERR_MSG_MAX 512
@@ -39,6 +40,9 @@ const char *ct_err_str(const struct ct_err *err, char *buf, size_t size);
  * written as \n, \t, \r or \xHH.
  */
 void ct_escape_controls(const char *in, char *out, size_t size);
+
+/* True when s is valid UTF-8 throughout (JSON documents take nothing else). */
+bool ct_utf8_valid(const char *s);
 
 /* Prints "TOOL: <message>" and a newline to stderr, the message escaped as above. */
 void ct_err_print(const char *tool, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,11 +2,13 @@
 /* Running the spec's hooks: state on stdin, args, env, timeout, output captured. */
 #include "common/hooks.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -96,8 +98,6 @@ static void exec_hook(const struct ct_hook *hook, int in_fd, int out_fd, int err
 	char *const *envp = hook->env.v ? hook->env.v : empty_env;
 	sigset_t all;
 
-	/* Its own process group: a timeout or an interruption kills what it started too. */
-	setpgid(0, 0);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	for (int s = 1; s < NSIG; s++)
@@ -185,9 +185,65 @@ static void flush_lines(char *buf, size_t *len, bool all, struct hook_output *ou
 	}
 }
 
+/* At most this many processes of a hook's tree are looked for, and this deep. */
+#define HOOK_TREE_MAX 1024
+#define HOOK_TREE_DEPTH 32
+
+/* Appends the children of pid (every thread's, from /proc) to v; *n grows. */
+static void stop_children(pid_t pid, pid_t *v, size_t *n)
+{
+	char path[64];
+	cleanup_closedir DIR *tasks = NULL;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	while (tasks && (de = readdir(tasks))) {
+		cleanup_fclose FILE *f = NULL;
+		char word[24];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/children", (int)pid, de->d_name);
+		f = fopen(path, "re");
+		while (f && *n < HOOK_TREE_MAX && fscanf(f, "%23s", word) == 1) {
+			char *end;
+			long child = strtol(word, &end, 10);
+
+			if (*end || child <= 0)
+				break;
+			kill((pid_t)child, SIGSTOP);
+			v[(*n)++] = (pid_t)child;
+		}
+	}
+}
+
+/*
+ * Kills a hook and what it started (and has not let go of: a daemon that left its parent is
+ * no longer ours to find). The hook stays in our process group, so a Ctrl-C or a group kill
+ * meant for us reaches it too; its descendants are found through /proc, each stopped as it
+ * is found so that none forks past us, then all are killed.
+ */
+static void kill_tree(pid_t hook)
+{
+	pid_t v[HOOK_TREE_MAX];
+	size_t n = 1, from = 0;
+
+	v[0] = hook;
+	kill(hook, SIGSTOP);
+	for (int depth = 0; depth < HOOK_TREE_DEPTH && from < n; depth++) {
+		size_t level_end = n;
+
+		for (; from < level_end; from++)
+			stop_children(v[from], v, &n);
+	}
+	for (size_t i = 0; i < n; i++)
+		kill(v[i], SIGKILL);
+}
+
 /*
  * Reads the hook's output until it exits or the deadline passes: 1 on timeout, -1 when a held
- * signal interrupted the wait (err filled); in both cases the hook's process group is killed.
+ * signal interrupted the wait (err filled); in both cases the hook and its children are killed.
  */
 static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char *path,
 		      void (*output)(const char *, const char *), struct ct_err *err)
@@ -208,7 +264,7 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 		int n;
 
 		if (timeout > 0 && left <= 0) {
-			kill(-pid, SIGKILL);
+			kill_tree(pid);
 			flush_lines(buf, &len, true, &out);
 			return 1;
 		}
@@ -216,7 +272,7 @@ static int watch_hook(pid_t pid, int pidfd, int out_fd, int timeout, const char 
 		if (n < 0 && errno != EINTR)
 			return 0;
 		if (n > 0 && pfd[2].revents && ct_interrupt_check(err) < 0) {
-			kill(-pid, SIGKILL);
+			kill_tree(pid);
 			flush_lines(buf, &len, true, &out);
 			return -1;
 		}
@@ -266,8 +322,6 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	}
 	if (pid == 0)
 		exec_hook(hook, in_fd, pipefd[1], errpipe[1]);
-	/* Also here, so that the group exists whichever of us runs first. */
-	setpgid(pid, pid);
 	close(pipefd[1]);
 	close(errpipe[1]);
 
@@ -275,7 +329,7 @@ static int run_one(const struct ct_hook *hook, const char *state_json,
 	if (pidfd < 0) {
 		int saved = errno;
 
-		kill(-pid, SIGKILL);
+		kill_tree(pid);
 		waitpid(pid, NULL, 0);
 		close(pipefd[0]);
 		return ct_err_set(err, saved, "pidfd_open");

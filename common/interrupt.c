@@ -16,13 +16,16 @@ static int held_fd = -1;
 static pid_t owner;
 static int caught;
 
+/* Those not ignored: a signal blocked is queued even if ignored, and nohup must still work. */
 static void interrupt_set(sigset_t *set)
 {
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+	struct sigaction sa;
+
 	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &sa) < 0 || sa.sa_handler != SIG_IGN)
+			sigaddset(set, sigs[i]);
 }
 
 int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err)
@@ -46,16 +49,22 @@ int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err)
 	return 0;
 }
 
-void ct_interrupt_release(const sigset_t *old)
+int ct_interrupt_release(const sigset_t *old, struct ct_err *err)
 {
+	int rc;
+
 	if (held_fd < 0 || owner != getpid())
-		return;
+		return 0;
+	/* A last look: one that came after the last wait would else end us unreported. */
+	rc = caught ? -1 : ct_interrupt_check(err);
 	close(held_fd);
 	held_fd = -1;
 	/* Interrupted, the command is failing: a second signal must not end it before main
 	 * has reported the first. */
-	if (!caught)
+	if (rc == 0)
 		sigprocmask(SIG_SETMASK, old, NULL);
+
+	return rc;
 }
 
 int ct_interrupt_fd(void)

@@ -13,17 +13,18 @@
 #include "common/err.h"
 
 /*
- * Holds SIGTERM, SIGINT, SIGHUP and SIGQUIT for the calling process and opens the descriptor
- * that reports them; *ret_old receives the previous signal mask for ct_interrupt_release.
+ * Holds SIGTERM, SIGINT, SIGHUP and SIGQUIT (those not ignored, as under nohup) for the
+ * calling process and opens the descriptor that reports them; *ret_old receives the
+ * previous signal mask for ct_interrupt_release.
  */
 int ct_interrupt_hold(sigset_t *ret_old, struct ct_err *err);
 
 /*
- * Closes the descriptor and restores the mask; a signal still pending is then delivered.
- * After an interruption the signals stay held: the command is failing, and main must still
- * report why.
+ * Closes the descriptor and restores the mask. A held signal still pending is taken first:
+ * then -1 with err filled ("interrupted by SIGTERM") and the signals stay held, as after any
+ * interruption: the command is ending, and main must still report why.
  */
-void ct_interrupt_release(const sigset_t *old);
+int ct_interrupt_release(const sigset_t *old, struct ct_err *err);
 
 /*
  * The descriptor to poll beside what a wait waits for, or -1: none is held, or the caller is

@@ -3,6 +3,7 @@
 #include "common/join.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +23,23 @@
 
 /* state.json in one read (ct_state_load reads it a byte at a time), then the state module's parser.
  */
-static int load_record(const char *root, const char *id, struct ct_record *rec, struct ct_err *err)
+static int load_record(int dirfd, struct ct_record *rec, struct ct_err *err)
 {
-	cleanup_free char *path = NULL;
 	cleanup_free char *buf = NULL;
 	cleanup_json json_t *doc = NULL;
+	cleanup_close int fd = -1;
 	json_error_t jerr;
+	char path[64];
 	size_t len;
 
-	if (asprintf(&path, "%s/%s/state.json", root, id) < 0)
-		return ct_err_set(err, ENOMEM, "build state path");
-	if (ct_read_file(path, &buf, &len, err) < 0)
+	if (ct_state_open_file(dirfd, "state.json", &fd, err) < 0)
 		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ct_read_file(path, &buf, &len, err) < 0)
+		return ct_err_wrap(err, "state.json");
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return ct_err_set(err, 0, "parse '%s': %s", path, jerr.text);
+		return ct_err_set(err, 0, "parse state.json: %s", jerr.text);
 
 	return ct_record_from_json(doc, rec, err);
 }
@@ -71,26 +74,29 @@ static int check_status(int dirfd, const struct ct_record *rec, bool ignore_paus
 }
 
 /* The copy of config.json saved at create time; the bundle's own may have changed since. */
-static struct ct_spec *load_config(const char *root, const struct ct_record *rec,
-				   struct ct_err *err)
+static struct ct_spec *load_config(int dirfd, const struct ct_record *rec, struct ct_err *err)
 {
-	cleanup_free char *path = NULL;
 	cleanup_free char *buf = NULL;
 	cleanup_json json_t *doc = NULL;
+	cleanup_close int fd = -1;
 	struct ct_diags diags = {0};
 	struct ct_spec *spec;
+	const char *path = "config.json";
+	char from[PATH_MAX];
 	size_t len;
 
-	if (asprintf(&path, "%s/%s/config.json", root, rec->id) < 0)
-		return ct_err_set(err, ENOMEM, "build config path"), NULL;
-	if (ct_read_file(path, &buf, &len, err) < 0 && err->errnum == ENOENT && rec->bundle) {
-		free(path);
-		path = NULL;
-		if (asprintf(&path, "%s/config.json", rec->bundle) < 0)
-			return ct_err_set(err, ENOMEM, "build config path"), NULL;
-		ct_read_file(path, &buf, &len, err);
+	/* The copy, reached as ct_state_open_file allows; else the bundle's (an older create). */
+	if (ct_state_open_file(dirfd, "config.json", &fd, err) == 0) {
+		snprintf(from, sizeof(from), "/proc/self/fd/%d", fd);
+	} else if (err->errnum == ENOENT && rec->bundle) {
+		if (snprintf(from, sizeof(from), "%s/config.json", rec->bundle) >=
+		    (int)sizeof(from))
+			return ct_err_set(err, ENAMETOOLONG, "bundle '%s'", rec->bundle), NULL;
+		path = from;
+	} else {
+		return NULL;
 	}
-	if (!buf)
+	if (ct_read_file(from, &buf, &len, err) < 0)
 		return NULL;
 	/*
 	 * create validated this copy before saving it; the model alone is
@@ -300,12 +306,11 @@ int ct_join_container(const struct ct_join_container_opts *o, int *ret_code, int
 	*ret_fail = CT_JOIN_FAIL_SETUP;
 	if (ct_state_check_id(o->id, err) < 0)
 		return -1;
-	if (ct_state_open_dir(root, o->id, &dirfd, err) < 0 ||
-	    load_record(root, o->id, &rec, err) < 0)
+	if (ct_state_open_dir(root, o->id, &dirfd, err) < 0 || load_record(dirfd, &rec, err) < 0)
 		goto out;
 	if (check_status(dirfd, &rec, o->ignore_paused, err) < 0)
 		goto out;
-	spec = load_config(root, &rec, err);
+	spec = load_config(dirfd, &rec, err);
 	if (!spec)
 		goto out;
 	if (o->process_file) {

@@ -61,8 +61,19 @@ int ct_ns_open_file(const char *path, int *ret_fd, struct ct_err *err)
 		return ct_err_set(err, 0, "'%s' is not a namespace file", path);
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", probe);
 	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* No /proc here: the path once more, unblocking, and it must be the same file. */
+		struct stat seen, opened;
+
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd >= 0 && (fstat(probe, &seen) < 0 || fstat(fd, &opened) < 0 ||
+				seen.st_dev != opened.st_dev || seen.st_ino != opened.st_ino)) {
+			close(fd);
+			return ct_err_set(err, 0, "'%s' changed while it was opened", path);
+		}
+	}
 	if (fd < 0)
-		return ct_err_set(err, errno, "open namespace '%s' (through '%s')", path, self);
+		return ct_err_set(err, errno, "open namespace '%s'", path);
 	*ret_fd = fd;
 
 	return 0;

@@ -25,7 +25,8 @@ const struct ct_ns_info *ct_ns_info(enum ct_ns_type type);
  * bind mount of one). The path is reached with O_PATH first, which opens
  * nothing: a FIFO or a device is refused ("not a namespace file") unopened, so
  * it can neither block us nor be acted on. The real open goes through that
- * descriptor (/proc/self/fd), so a path swapped meanwhile is not looked up again.
+ * descriptor (/proc/self/fd), so a path swapped meanwhile is not looked up again;
+ * without /proc, through the path, without blocking, checked to be the same file.
  */
 int ct_ns_open_file(const char *path, int *ret_fd, struct ct_err *err);
 

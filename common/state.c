@@ -335,25 +335,38 @@ int ct_state_save(int dirfd, const struct ct_record *rec, struct ct_err *err)
 	return write_atomic(dirfd, "state.json", text, strlen(text), err);
 }
 
-int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
+int ct_state_open_file(int dirfd, const char *name, int *ret_fd, struct ct_err *err)
 {
-	/* Not blocking, not through a link: a FIFO planted there must not hang every command. */
-	cleanup_close int fd =
-		openat(dirfd, "state.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	cleanup_json json_t *doc = NULL;
-	json_error_t jerr;
+	/* Not blocking, not through a link: a FIFO planted there must not hang any command. */
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat st;
 
-	memset(rec, 0, sizeof(*rec));
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return ct_err_set(err, ENOENT, "container does not exist");
-		return ct_err_set(err, errno, "open state.json");
+		if (errno == ELOOP)
+			return ct_err_set(err, 0, "%s is not a regular file", name);
+		return ct_err_set(err, errno, "open %s", name);
 	}
 	if (fstat(fd, &st) < 0)
-		return ct_err_set(err, errno, "stat state.json");
+		return ct_err_set(err, errno, "stat %s", name);
 	if (!S_ISREG(st.st_mode))
-		return ct_err_set(err, 0, "state.json is not a regular file");
+		return ct_err_set(err, 0, "%s is not a regular file", name);
+	*ret_fd = steal_fd(&fd);
+
+	return 0;
+}
+
+int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err)
+{
+	cleanup_close int fd = -1;
+	cleanup_json json_t *doc = NULL;
+	json_error_t jerr;
+
+	memset(rec, 0, sizeof(*rec));
+	if (ct_state_open_file(dirfd, "state.json", &fd, err) < 0) {
+		if (err->errnum == ENOENT)
+			return ct_err_set(err, ENOENT, "container does not exist");
+		return -1;
+	}
 	doc = json_loadfd(fd, 0, &jerr);
 	if (!doc)
 		return ct_err_set(err, EINVAL, "read state.json: %s", jerr.text);
@@ -508,9 +521,15 @@ int ct_state_remove(const char *root, const char *id, struct ct_err *err)
 			return 0;
 		return state_dir_error(dir, err);
 	}
-	for (int i = 0; state_files[i]; i++)
-		if (unlinkat(dirfd, state_files[i], 0) < 0 && errno != ENOENT)
+	for (int i = 0; state_files[i]; i++) {
+		int rc = unlinkat(dirfd, state_files[i], 0);
+
+		/* An empty directory put in a file's place goes too; anything more is said. */
+		if (rc < 0 && errno == EISDIR)
+			rc = unlinkat(dirfd, state_files[i], AT_REMOVEDIR);
+		if (rc < 0 && errno != ENOENT)
 			return ct_err_set(err, errno, "remove '%s/%s'", dir, state_files[i]);
+	}
 	if (rmdir(dir) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != ENOTEMPTY && errno != EEXIST)

@@ -78,6 +78,12 @@ int ct_state_lock(int dirfd, int *ret_lockfd, struct ct_err *err);
 /* Writes state.json atomically: temporary file, fsync, rename. The caller holds the lock. */
 int ct_state_save(int dirfd, const struct ct_record *rec, struct ct_err *err);
 
+/*
+ * Opens a file of a container's directory (state.json, config.json) to read: a regular
+ * file only, never through a symlink, never blocking on a FIFO planted there.
+ */
+int ct_state_open_file(int dirfd, const char *name, int *ret_fd, struct ct_err *err);
+
 /* Reads state.json into rec (zeroed first; release with ct_record_free). */
 int ct_state_load(int dirfd, struct ct_record *rec, struct ct_err *err);
 

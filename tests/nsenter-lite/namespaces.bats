@@ -111,6 +111,15 @@ joined_ns() {
 	assert_output "$(hostname)"
 }
 
+@test "nsenter-lite: a bind-mounted namespace file is joined where no /proc is mounted" {
+	touch "$BATS_TEST_TMPDIR/netns"
+	# All in a private mount namespace: the bind and the missing /proc end with it.
+	run -0 unshare -m --propagation private sh -c '
+		mount --bind "/proc/$1/ns/net" "$2" && umount -l /proc &&
+		"$3" --net="$2" true && echo joined' sh "$TARGET_PID" "$BATS_TEST_TMPDIR/netns" "$NSENTER_LITE"
+	assert_output joined
+}
+
 @test "nsenter-lite: -F does not fork, so the pid namespace does not apply to the program" {
 	run -0 "$NSENTER_LITE" -t "$TARGET_PID" -p -F readlink /proc/self/ns/pid
 	assert_output "$(ns_inode $$ pid)"

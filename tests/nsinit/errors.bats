@@ -218,6 +218,50 @@ no_state_left() {
 	rm -r "$BATS_TEST_TMPDIR/state/$C1"
 }
 
+@test "nsinit: exec and nsenter-lite --container follow no symlinked or FIFO state file" {
+	ct_bundle -- sleep 100
+	ct_create "$C1"
+	local dir=$BATS_TEST_TMPDIR/state/$C1
+	mv "$dir/state.json" "$BATS_TEST_TMPDIR/state.json"
+	ln -s "$BATS_TEST_TMPDIR/state.json" "$dir/state.json"
+	run -255 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" exec "$C1" true
+	assert_output "nsinit: exec failed: container '$C1': state.json is not a regular file"
+	run -1 timeout 20 "$NSENTER_LITE" --root "$BATS_TEST_TMPDIR/state" --container "$C1" true
+	assert_output "nsenter-lite: container '$C1': state.json is not a regular file"
+	rm "$dir/state.json"
+	mv "$BATS_TEST_TMPDIR/state.json" "$dir/state.json"
+	mv "$dir/config.json" "$BATS_TEST_TMPDIR/config.json"
+	mkfifo "$dir/config.json"
+	# A writer holds the FIFO open: a blocking read would wait for good.
+	exec 8<>"$dir/config.json"
+	run -255 timeout 20 "$NSINIT" --root "$BATS_TEST_TMPDIR/state" exec "$C1" true
+	exec 8<&-
+	assert_output "nsinit: exec failed: container '$C1': config.json is not a regular file"
+	rm "$dir/config.json"
+	mv "$BATS_TEST_TMPDIR/config.json" "$dir/config.json"
+}
+
+@test "nsinit: delete --force says why it cannot remove what is left, every time" {
+	mkdir -p "$BATS_TEST_TMPDIR/state/$C1/config.json/sub"
+	run -1 nsinit delete --force "$C1"
+	assert_output "nsinit: $C1: delete: remove '$BATS_TEST_TMPDIR/state/$C1/config.json': Directory not empty"
+	run -1 nsinit delete --force "$C1"
+	rmdir "$BATS_TEST_TMPDIR/state/$C1/config.json/sub"
+	run -0 nsinit delete --force "$C1"
+	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
+}
+
+@test "nsinit: a bundle path that is no valid UTF-8 is refused, not recorded empty" {
+	local bundle=$BATS_TEST_TMPDIR/$'b\xff'
+	ct_bundle -- true
+	mkdir "$bundle"
+	cp "$BUNDLE/config.json" "$bundle/"
+	ln -s "$(readlink -f "$BUNDLE/rootfs")" "$bundle/rootfs"
+	run -1 nsinit create --bundle "$bundle" "$C1"
+	assert_output "nsinit: $C1: create: bundle '$BATS_TEST_TMPDIR/b\\xff' or its rootfs is no valid UTF-8 path"
+	no_state_left
+}
+
 @test "nsinit: a name in no valid UTF-8 still makes one valid JSON error line" {
 	run -1 nsinit --log "$BATS_TEST_TMPDIR/log.json" --log-format json \
 		run --bundle $'/no/such\xff' "$C1"

@@ -76,18 +76,12 @@ static int peek_container(const struct opts *o, struct opened *c, struct ct_err 
 static struct ct_spec *load_config_copy(int dirfd, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
-	cleanup_close int fd =
-		openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	cleanup_close int fd = -1;
 	char path[64];
 	struct ct_spec *spec;
-	struct stat st;
 
-	if (fd < 0) {
-		ct_err_set(err, errno, "open config copy");
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ct_err_set(err, 0, "config copy is not a regular file");
+	if (ct_state_open_file(dirfd, "config.json", &fd, err) < 0) {
+		ct_err_wrap(err, "config copy");
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -259,13 +253,18 @@ int cmd_start(const struct opts *o, struct ct_err *err)
 	if (ct_interrupt_hold(&held, err) < 0)
 		return ct_err_wrap(err, "start");
 	rc = nsinit_start_locked(o, c.dirfd, &c.rec, err);
-	ct_interrupt_release(&held);
-	if (rc < 0)
+	if (rc < 0) {
+		struct ct_err ignored;
+
+		ct_interrupt_release(&held, &ignored);
 		return ct_err_wrap(err, "start");
-	/* The hook was killed and said so (poststart failures are warnings); the start stands. */
-	if (ct_interrupt_signal())
-		return ct_err_set(err, 0,
-				  "start: SIG%s cut a poststart hook short; the container runs",
+	}
+	/*
+	 * A signal that cut a poststart hook short (the hook was killed and said so: poststart
+	 * failures are warnings), or came since: the start stands, and we say so.
+	 */
+	if (ct_interrupt_release(&held, err) < 0 || ct_interrupt_signal())
+		return ct_err_set(err, 0, "start: interrupted by SIG%s; the container runs",
 				  sigabbrev_np(ct_interrupt_signal()));
 	return 0;
 }
@@ -487,7 +486,9 @@ int cmd_delete(const struct opts *o, struct ct_err *err)
 	if (open_container(o, &c, err) < 0) {
 		/* Engines delete --force what may be gone already: that is success. */
 		if (o->force && err->errnum == ENOENT) {
-			ct_state_remove(o->root, o->id, err);
+			/* What is left of it (a create that died early) goes, or we say why not. */
+			if (ct_state_remove(o->root, o->id, err) < 0)
+				return ct_err_wrap(err, "delete");
 			return 0;
 		}
 		return ct_err_wrap(err, "delete");

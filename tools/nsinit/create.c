@@ -665,6 +665,13 @@ static int resolve_paths(const struct opts *o, const struct ct_spec *spec, char 
 		return -1;
 	}
 	free(joined);
+	/* The state file and the hooks' state are JSON: a path it cannot hold is refused now,
+	 * not recorded empty. */
+	if (!ct_utf8_valid(bundle) || !ct_utf8_valid(rootfs)) {
+		ct_err_set(err, 0, "bundle '%s' or its rootfs is no valid UTF-8 path", bundle);
+		free(rootfs);
+		return -1;
+	}
 	*ret_bundle = steal_ptr(&bundle);
 	*ret_rootfs = rootfs;
 
@@ -929,9 +936,19 @@ int nsinit_create(const struct opts *o, bool for_run, struct launch *l, struct c
 	if (ct_interrupt_hold(&held, err) < 0)
 		return -1;
 	rc = nsinit_create_loaded(o, for_run, l, err);
-	ct_interrupt_release(&held);
+	if (rc < 0) {
+		struct ct_err ignored;
 
-	return rc;
+		ct_interrupt_release(&held, &ignored);
+		return -1;
+	}
+	/* A signal that came after the last wait still undoes the container. */
+	if (ct_interrupt_release(&held, err) < 0) {
+		abandon(o, l);
+		return -1;
+	}
+
+	return 0;
 }
 
 int nsinit_create_loaded(const struct opts *o, bool for_run, struct launch *l, struct ct_err *err)

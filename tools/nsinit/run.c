@@ -156,6 +156,7 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 	struct termios saved;
 	bool raw = false;
 	sigset_t set, old, held;
+	struct ct_err ignored;
 	struct launch l;
 
 	/* Read before signals are held for the container: a --config - that never ends must
@@ -181,24 +182,23 @@ int cmd_run(const struct opts *o, int *ret_status, struct ct_err *err)
 		return ct_err_wrap(err, "run");
 	}
 	if (nsinit_create_loaded(o, true, &l, err) < 0) {
-		ct_interrupt_release(&held);
+		ct_interrupt_release(&held, &ignored);
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
 	}
 	if (nsinit_start_launched(o, &l, err) < 0) {
-		struct ct_err ignored;
-
 		kill(l.rec.pid, SIGKILL);
 		waitpid(l.rec.pid, NULL, 0);
 		nsinit_destroy(o, l.dirfd, &l.rec, l.spec, &ignored);
-		ct_interrupt_release(&held);
+		ct_interrupt_release(&held, &ignored);
 		nsinit_launch_release(&l);
 		close(r.sfd);
 		return ct_err_wrap(err, "run");
 	}
-	ct_interrupt_release(&held);
-	/* One that cut a poststart hook short was meant for the container, which runs. */
+	/* One that cut a poststart hook short, or came since, was meant for the container,
+	 * which runs. */
+	ct_interrupt_release(&held, &ignored);
 	if (ct_interrupt_signal())
 		kill(l.rec.pid, ct_interrupt_signal());
 	/* Others (kill, state, ps) need the lock while it runs. */
