@@ -2,6 +2,7 @@
 /* The error value: set, wrap with context, and format for the user. */
 #include "common/err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -156,4 +157,12 @@ void ct_err_print(const char *tool, const char *fmt, ...)
 	va_end(ap);
 	ct_escape_controls(raw, line, sizeof(line));
 	fprintf(stderr, "%s: %s\n", tool, line);
+}
+
+int ct_flush_stdout(struct ct_err *err)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	/* errno: the flush's, or that of the write that failed before it. */
+	return ct_err_set(err, errno ? errno : EIO, "write '<stdout>'");
 }

@@ -41,6 +41,12 @@ const char *ct_err_str(const struct ct_err *err, char *buf, size_t size);
  */
 void ct_escape_controls(const char *in, char *out, size_t size);
 
+/*
+ * Flushes stdout: -1 with err filled ("write '<stdout>'") when what was printed did not all
+ * arrive (a full disk, a closed pipe): an answer that never arrived is no success.
+ */
+int ct_flush_stdout(struct ct_err *err);
+
 /* True when s is valid UTF-8 throughout (JSON documents take nothing else). */
 bool ct_utf8_valid(const char *s);
 

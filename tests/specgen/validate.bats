@@ -135,6 +135,15 @@ edit_config() {
 	assert_output "specgen: validate: unknown option '--x\\ny'; see 'specgen validate --help'"
 }
 
+@test "specgen and nsenter-lite: help that cannot be written is an error" {
+	run -1 bash -c '"$1" --help >/dev/full' _ "$SPECGEN"
+	assert_output "specgen: write '<stdout>': No space left on device"
+	run -1 bash -c '"$1" validate --help >/dev/full' _ "$SPECGEN"
+	assert_output "specgen: write '<stdout>': No space left on device"
+	run -1 bash -c '"$1" --help >/dev/full' _ "$NSENTER_LITE"
+	assert_output "nsenter-lite: write '<stdout>': No space left on device"
+}
+
 @test "specgen validate: --quiet leaves out warnings but not errors" {
 	requires jq
 	write_config

@@ -364,6 +364,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &o, &err);
+	if (rc > 0 && ct_flush_stdout(&err) < 0) {
+		ct_err_print(TOOL, "%s", ct_err_str(&err, line, sizeof(line)));
+		return 1;
+	}
 	if (rc > 0)
 		return 0;
 	if (rc < 0) {

@@ -410,16 +410,6 @@ static void fill_stdio(void)
 	}
 }
 
-/* Flushes stdout: true, with err filled, when what was printed did not all arrive. */
-static bool stdout_failed(struct ct_err *err)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return false;
-	/* errno: the flush's, or that of the write that failed before it. */
-	ct_err_set(err, errno ? errno : EIO, "write '<stdout>'");
-	return true;
-}
-
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -434,7 +424,7 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc == 2)
 		nsinit_log_usage_error(o.log_path, o.log_format);
-	if (rc == 1 && stdout_failed(&err)) {
+	if (rc == 1 && ct_flush_stdout(&err) < 0) {
 		report(&o, &err, false);
 		return 1;
 	}
@@ -463,7 +453,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* state, list, ps and features print their answer: one that never arrived is no success. */
-	if (stdout_failed(&err)) {
+	if (ct_flush_stdout(&err) < 0) {
 		ct_err_wrap(&err, "%s", o.command);
 		report(&o, &err, true);
 		return 1;
