@@ -29,14 +29,11 @@ static int load_record(int dirfd, struct ct_record *rec, struct ct_err *err)
 	cleanup_json json_t *doc = NULL;
 	cleanup_close int fd = -1;
 	json_error_t jerr;
-	char path[64];
 	size_t len;
 
-	if (ct_state_open_file(dirfd, "state.json", &fd, err) < 0)
+	if (ct_state_open_file(dirfd, "state.json", &fd, err) < 0 ||
+	    ct_read_fd(fd, "state.json", &buf, &len, err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (ct_read_file(path, &buf, &len, err) < 0)
-		return ct_err_wrap(err, "state.json");
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
 		return ct_err_set(err, 0, "parse state.json: %s", jerr.text);
@@ -84,19 +81,21 @@ static struct ct_spec *load_config(int dirfd, const struct ct_record *rec, struc
 	const char *path = "config.json";
 	char from[PATH_MAX];
 	size_t len;
+	int rc;
 
 	/* The copy, reached as ct_state_open_file allows; else the bundle's (an older create). */
 	if (ct_state_open_file(dirfd, "config.json", &fd, err) == 0) {
-		snprintf(from, sizeof(from), "/proc/self/fd/%d", fd);
+		rc = ct_read_fd(fd, path, &buf, &len, err);
 	} else if (err->errnum == ENOENT && rec->bundle) {
 		if (snprintf(from, sizeof(from), "%s/config.json", rec->bundle) >=
 		    (int)sizeof(from))
 			return ct_err_set(err, ENAMETOOLONG, "bundle '%s'", rec->bundle), NULL;
 		path = from;
+		rc = ct_read_file(path, &buf, &len, err);
 	} else {
 		return NULL;
 	}
-	if (ct_read_file(from, &buf, &len, err) < 0)
+	if (rc < 0)
 		return NULL;
 	/*
 	 * create validated this copy before saving it; the model alone is

@@ -97,23 +97,13 @@ static int open_input(const char *path, int *ret_fd, struct ct_err *err)
 	return 0;
 }
 
-int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err)
+int ct_read_fd(int fd, const char *name, char **ret_buf, size_t *ret_len, struct ct_err *err)
 {
-	cleanup_close int fd = -1;
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	size_t cap = 0;
 	size_t first = 4096;
 	struct stat st;
-	bool is_stdin = strcmp(path, "-") == 0;
-
-	if (is_stdin) {
-		fd = dup(STDIN_FILENO);
-		if (fd < 0)
-			return ct_err_set(err, errno, "open '<stdin>'");
-	} else if (open_input(path, &fd, err) < 0) {
-		return -1;
-	}
 
 	/* The size it has now, if it says (a /proc file says 0), saves growing: a config is read
 	 * in one go, into no more memory than it takes. */
@@ -124,8 +114,8 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 		ssize_t n;
 
 		if (len > CT_READ_FILE_MAX)
-			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB",
-					  is_stdin ? "<stdin>" : path, CT_READ_FILE_MAX >> 20);
+			return ct_err_set(err, EFBIG, "read '%s': larger than %lu MiB", name,
+					  CT_READ_FILE_MAX >> 20);
 		if (cap == len) {
 			/* One byte past the bound is read: a file of exactly the bound passes. */
 			size_t ncap = cap ? cap * 2 : first;
@@ -135,8 +125,7 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 				ncap = CT_READ_FILE_MAX + 1;
 			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
-				return ct_err_set(err, ENOMEM, "read '%s'",
-						  is_stdin ? "<stdin>" : path);
+				return ct_err_set(err, ENOMEM, "read '%s'", name);
 			buf = nbuf;
 			cap = ncap;
 		}
@@ -144,7 +133,7 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return ct_err_set(err, errno, "read '%s'", is_stdin ? "<stdin>" : path);
+			return ct_err_set(err, errno, "read '%s'", name);
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -154,6 +143,22 @@ int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_er
 	*ret_len = len;
 
 	return 0;
+}
+
+int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err)
+{
+	cleanup_close int fd = -1;
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	if (is_stdin) {
+		fd = dup(STDIN_FILENO);
+		if (fd < 0)
+			return ct_err_set(err, errno, "open '<stdin>'");
+	} else if (open_input(path, &fd, err) < 0) {
+		return -1;
+	}
+
+	return ct_read_fd(fd, is_stdin ? "<stdin>" : path, ret_buf, ret_len, err);
 }
 
 json_t *ct_json_load_file(const char *path, struct ct_diags *diags, struct ct_err *err)

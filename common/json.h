@@ -37,6 +37,9 @@ json_t *ct_json_load_file(const char *path, struct ct_diags *diags, struct ct_er
  */
 int ct_read_file(const char *path, char **ret_buf, size_t *ret_len, struct ct_err *err);
 
+/* The same from an open descriptor, to its end; name is what the messages call it. */
+int ct_read_fd(int fd, const char *name, char **ret_buf, size_t *ret_len, struct ct_err *err);
+
 /* Pretty-printed (4-space indent, keys in document order), with a trailing newline. */
 char *ct_json_dump_pretty(const json_t *doc);
 

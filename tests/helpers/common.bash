@@ -134,3 +134,25 @@ ct_bundle_traversable() {
 		d=$(dirname "$d")
 	done
 }
+
+# signal_and_reap PID WHAT SIGNAL...: sends the signals to PID (a job of this shell), gives
+# it 10 s to end, else kills it and fails with "WHAT", and sets $status to its exit status.
+# shellcheck disable=SC2034 # status is read by the calling test, as after bats's run
+signal_and_reap() {
+	local pid=$1 what=$2 sig _
+	shift 2
+	for sig; do
+		kill "-$sig" "$pid"
+	done
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid" || true
+		fail "$what"
+	fi
+	status=0
+	wait "$pid" || status=$?
+}

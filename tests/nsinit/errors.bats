@@ -69,19 +69,10 @@ no_state_left() {
 	exec 8<>"$BATS_TEST_TMPDIR/in"
 	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" run --bundle "$BUNDLE" --config - "$C1" \
 		<&8 >/dev/null 2>&1 8<&- &
-	local pid=$! _
+	local pid=$!
 	sleep 0.5
-	kill -TERM "$pid"
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	signal_and_reap "$pid" "nsinit ignored TERM while reading its config" TERM
 	exec 8<&-
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid"
-		fail "nsinit ignored TERM while reading its config"
-	fi
-	wait "$pid" || true
 	no_state_left
 }
 

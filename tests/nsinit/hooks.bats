@@ -180,7 +180,7 @@ add_hook() {
 		/bin/sleep 100 & echo $! >"$LOG.child"
 		/bin/cat /proc/$pid/cgroup >"$LOG.cg.tmp"; /bin/mv "$LOG.cg.tmp" "$LOG.cg"
 		wait'
-	local sig cmd pid rc dir _
+	local sig cmd pid dir _
 	for sig in TERM INT; do
 		for cmd in create run; do
 			rm -f "$LOG.pid" "$LOG.cg"
@@ -202,18 +202,8 @@ add_hook() {
 				dir=/sys/fs/cgroup$(sed -n 's|^0::||p' "$LOG.cg")
 			fi
 			[[ -d $dir && $dir != /sys/fs/cgroup/ ]]
-			kill "-$sig" "$pid"
-			for _ in $(seq 100); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.1
-			done
-			if kill -0 "$pid" 2>/dev/null; then
-				kill -KILL "$pid"
-				fail "nsinit $cmd ignored $sig during a hook"
-			fi
-			rc=0
-			wait "$pid" || rc=$?
-			assert_equal "$rc" 1
+			signal_and_reap "$pid" "nsinit $cmd ignored $sig during a hook" "$sig"
+			assert_equal "$status" 1
 			assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
 				"nsinit: $C1: $cmd: createRuntime hook 0: hook '/bin/sh' killed: interrupted by SIG$sig"
 			[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]
@@ -228,7 +218,7 @@ add_hook() {
 # the hook to write $LOG.pid (or, with HOOK_IN_CONTAINER set, for the state to say running
 # and a moment more), sends SIGNALS one after the other, and waits (10 s at most).
 hook_then_signal() {
-	local cmd=$1 sig pid _
+	local cmd=$1 pid _
 	shift
 	rm -f "$LOG.pid"
 	"$NSINIT" --root "$BATS_TEST_TMPDIR/state" "$cmd" --bundle "$BUNDLE" "$C1" \
@@ -243,19 +233,7 @@ hook_then_signal() {
 		sleep 0.1
 	done
 	[[ -n ${HOOK_IN_CONTAINER:-} || -s $LOG.pid ]] || fail "the hook did not start"
-	for sig; do
-		kill "-$sig" "$pid"
-	done
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid"
-		fail "nsinit $cmd ignored $*"
-	fi
-	status=0
-	wait "$pid" || status=$?
+	signal_and_reap "$pid" "nsinit $cmd ignored $*" "$@"
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 }
 

@@ -104,7 +104,7 @@ wait_receiver() {
 	ct_edit '.process.terminal = true'
 	python3 "$CT_ROOT/tests/helpers/stuck-listener.py" "$SOCK" >"$BATS_TEST_TMPDIR/listener.out" &
 	receiver=$!
-	local pid rc _
+	local pid _
 	for _ in $(seq 50); do
 		[[ -s $BATS_TEST_TMPDIR/listener.out ]] && break
 		sleep 0.1
@@ -113,18 +113,8 @@ wait_receiver() {
 		--bundle "$BUNDLE" "$C1" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
 	sleep 1
-	kill -TERM "$pid"
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid"
-		fail "create ignored TERM while connecting"
-	fi
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 1
+	signal_and_reap "$pid" "create ignored TERM while connecting" TERM
+	assert_equal "$status" 1
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
 		"nsinit: $C1: create: connect console socket '$SOCK': interrupted by SIGTERM"
 	[[ ! -e $BATS_TEST_TMPDIR/state/$C1 ]]

@@ -19,6 +19,7 @@
 #include "common/err.h"
 #include "common/hooks.h"
 #include "common/interrupt.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/ns.h"
 #include "common/rootfs.h"
@@ -77,16 +78,17 @@ static struct ct_spec *load_config_copy(int dirfd, struct ct_err *err)
 {
 	struct ct_diags diags = {0};
 	cleanup_close int fd = -1;
-	char path[64];
+	cleanup_free char *text = NULL;
 	struct ct_spec *spec;
+	size_t len;
 
-	if (ct_state_open_file(dirfd, "config.json", &fd, err) < 0) {
+	if (ct_state_open_file(dirfd, "config.json", &fd, err) < 0 ||
+	    ct_read_fd(fd, "config.json", &text, &len, err) < 0) {
 		ct_err_wrap(err, "config copy");
 		return NULL;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	spec = ct_spec_load(path, &diags, err);
-	if (!spec && diags.errors)
+	spec = ct_spec_parse(text, len, &diags);
+	if (!spec)
 		ct_err_set(err, EINVAL, "config copy is invalid");
 	ct_diags_free(&diags);
 
